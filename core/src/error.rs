@@ -1,0 +1,166 @@
+//! The crate's one error type. Variant names are the ones SPEC.md uses, so a
+//! rejection reads the same in every language (`Expired`, `Replayed`, ...).
+
+use std::fmt;
+
+/// Which input an error is about. Names are the API's (`org_id`), not the URL
+/// parameter's (`orgId`); the message names the URL parameter where that helps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    Secret,
+    Identifier,
+    Email,
+    OrgId,
+    Timestamp,
+    Nonce,
+    UserHash,
+    /// The optional display name (not signed).
+    Name,
+    /// Extra widget parameters (not signed).
+    Params,
+    BaseUrl,
+    /// The URL or query string as a whole.
+    Url,
+}
+
+impl Field {
+    /// The field's name as it appears in SPEC.md and in every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Secret => "secret",
+            Field::Identifier => "identifier",
+            Field::Email => "email",
+            Field::OrgId => "org_id",
+            Field::Timestamp => "timestamp",
+            Field::Nonce => "nonce",
+            Field::UserHash => "user_hash",
+            Field::Name => "name",
+            Field::Params => "params",
+            Field::BaseUrl => "base_url",
+            Field::Url => "url",
+        }
+    }
+
+    /// The widget URL's query parameter that carries this field, if any.
+    pub fn url_param(self) -> Option<&'static str> {
+        match self {
+            Field::OrgId => Some("orgId"),
+            Field::Email => Some("email"),
+            Field::Timestamp => Some("timestamp"),
+            Field::Nonce => Some("nonce"),
+            Field::UserHash => Some("user_hash"),
+            Field::Name => Some("name"),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything that can go wrong, for signing and verifying alike.
+///
+/// No variant ever carries a secret or a part of one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A secret shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN) bytes.
+    #[error("the secret is {len} bytes long; at least 16 are required (use 32 random bytes, e.g. `openssl rand -hex 32`)")]
+    WeakSecret { len: usize },
+
+    /// An input breaks a field rule of SPEC §1.3.
+    #[error("{field} is malformed: {reason}")]
+    Malformed { field: Field, reason: String },
+
+    /// A signed parameter is absent from the URL.
+    #[error("the URL has no `{}` parameter; a signed widget URL carries orgId, email, timestamp, nonce and user_hash", param_name(*.field))]
+    Missing { field: Field },
+
+    /// A parameter appears more than once, so it is ambiguous which one was signed.
+    #[error("the `{}` parameter appears more than once; refusing to pick one (parameter pollution)", param_name(*.field))]
+    Duplicate { field: Field },
+
+    /// The URL is for another organization than this verifier's.
+    #[error("the URL is for org `{actual}`, but this verifier is for org `{expected}`; route the request by `org_id_of(url)` to that org's verifier")]
+    WrongOrg { expected: String, actual: String },
+
+    /// No configured secret produces the received `user_hash`.
+    #[error("user_hash does not match email|timestamp|orgId|nonce under any configured secret; check that the signer uses this org's current secret and signs the exact strings sent (`userhash diagnose` names the usual causes)")]
+    Mismatch,
+
+    /// The timestamp is older than the tolerance allows.
+    #[error("the signature is {age_ms} ms old, beyond the {tolerance_ms} ms tolerance; sign a fresh one for each page load{}", seconds_hint(*.timestamp_ms))]
+    Expired { age_ms: u64, tolerance_ms: u64, timestamp_ms: u64 },
+
+    /// The timestamp is further in the future than the tolerance allows.
+    #[error("the timestamp is {ahead_ms} ms in the future, beyond the {tolerance_ms} ms tolerance; check the signer's clock")]
+    FromFuture { ahead_ms: u64, tolerance_ms: u64 },
+
+    /// The nonce was already used within its window.
+    #[error("this nonce was already used; a signed URL is good for one page load (sign a new one with a fresh nonce)")]
+    Replayed,
+
+    /// The in-memory nonce store is full of nonces that are still live.
+    #[error("the nonce store is full ({capacity} live nonces); raise its capacity or share a Redis store; the request was refused rather than forgetting a live nonce")]
+    StoreFull { capacity: usize },
+
+    /// The nonce store could not be reached; the request is refused (fail closed).
+    #[error("the nonce store is unavailable ({reason}); the request was refused (fail closed)")]
+    StoreUnavailable { reason: String },
+}
+
+impl Error {
+    /// The variant's name as SPEC.md spells it (`"Expired"`), for logs, the
+    /// CLI's stderr and the test vectors.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Error::WeakSecret { .. } => "WeakSecret",
+            Error::Malformed { .. } => "Malformed",
+            Error::Missing { .. } => "Missing",
+            Error::Duplicate { .. } => "Duplicate",
+            Error::WrongOrg { .. } => "WrongOrg",
+            Error::Mismatch => "Mismatch",
+            Error::Expired { .. } => "Expired",
+            Error::FromFuture { .. } => "FromFuture",
+            Error::Replayed => "Replayed",
+            Error::StoreFull { .. } => "StoreFull",
+            Error::StoreUnavailable { .. } => "StoreUnavailable",
+        }
+    }
+
+    /// The field the error is about, where there is one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::WeakSecret { .. } => Some(Field::Secret),
+            Error::Malformed { field, .. } | Error::Missing { field } | Error::Duplicate { field } => Some(*field),
+            Error::WrongOrg { .. } => Some(Field::OrgId),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn malformed(field: Field, reason: impl Into<String>) -> Self {
+        Error::Malformed { field, reason: reason.into() }
+    }
+}
+
+/// Timestamps below 10^11 ms are in March 1973: almost certainly seconds.
+pub(crate) const SECONDS_SUSPECT_BELOW_MS: u64 = 100_000_000_000;
+
+fn seconds_hint(timestamp_ms: u64) -> &'static str {
+    if timestamp_ms < SECONDS_SUSPECT_BELOW_MS {
+        " (the timestamp looks like seconds since 1970, not milliseconds: use Date.now() / time.time_ns() // 1_000_000, or multiply seconds by 1000)"
+    } else {
+        ""
+    }
+}
+
+fn param_name(field: Field) -> &'static str {
+    field.url_param().unwrap_or(field.as_str())
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,76 @@
+//! Scheme 1 (SPEC §1.1): `hex(HMAC-SHA256(secret, identifier))`.
+
+use crate::error::{Error, Field, Result};
+use crate::mac::{self, MacKey};
+use crate::secret::{check_secret_bytes, Secret};
+
+/// The longest identifier, in bytes.
+pub const MAX_IDENTIFIER_LEN: usize = 4096;
+
+/// The identifier hash of `identifier` under `secret`: 64 lowercase hex characters.
+///
+/// A numeric user id is signed as its decimal string (`"4"`, never `"4.0"`).
+/// Signing many identifiers with one secret? [`IdentifierSigner`] keeps the
+/// key state between calls.
+pub fn sign_identifier(secret: impl AsRef<[u8]>, identifier: &str) -> Result<String> {
+    check_secret_bytes(secret.as_ref())?;
+    check_identifier(identifier)?;
+    Ok(mac::to_hex(&MacKey::new(secret.as_ref()).tag(identifier.as_bytes())))
+}
+
+/// Whether `hash` is `identifier`'s hash under `secret`, compared in constant
+/// time. Upper-case hex is accepted. False for a mismatch, a malformed hash or
+/// an identifier that breaks its rule; an error only for a weak secret (a
+/// configuration mistake, not a request's).
+pub fn verify_identifier(secret: impl AsRef<[u8]>, identifier: &str, hash: &str) -> Result<bool> {
+    check_secret_bytes(secret.as_ref())?;
+    Ok(verify_with(&MacKey::new(secret.as_ref()), identifier, hash))
+}
+
+/// Scheme 1 with the key state computed once, for servers that sign or check
+/// many identifiers with the same secret.
+#[derive(Clone, Debug)]
+pub struct IdentifierSigner {
+    key: MacKey,
+}
+
+impl IdentifierSigner {
+    pub fn new(secret: impl Into<Secret>) -> Result<Self> {
+        let secret = secret.into();
+        secret.check_strength()?;
+        Ok(IdentifierSigner { key: MacKey::new(secret.expose()) })
+    }
+
+    /// See [`sign_identifier`].
+    pub fn sign(&self, identifier: &str) -> Result<String> {
+        check_identifier(identifier)?;
+        Ok(mac::to_hex(&self.key.tag(identifier.as_bytes())))
+    }
+
+    /// See [`verify_identifier`].
+    pub fn verify(&self, identifier: &str, hash: &str) -> bool {
+        verify_with(&self.key, identifier, hash)
+    }
+}
+
+fn verify_with(key: &MacKey, identifier: &str, hash: &str) -> bool {
+    if check_identifier(identifier).is_err() {
+        return false;
+    }
+    match mac::from_hex(hash) {
+        Some(tag) => key.verify_parts(&[identifier.as_bytes()], &tag),
+        None => false,
+    }
+}
+
+/// 1..=4096 bytes; otherwise anything, signed exactly as given.
+pub fn check_identifier(identifier: &str) -> Result<()> {
+    match identifier.len() {
+        0 => Err(Error::malformed(Field::Identifier, "it is empty; sign the user's id or email")),
+        n if n > MAX_IDENTIFIER_LEN => Err(Error::malformed(
+            Field::Identifier,
+            format!("it is {n} bytes long; at most {MAX_IDENTIFIER_LEN} are allowed"),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,60 @@
+//! # userhash
+//!
+//! Sign and verify who an embedded chat or support widget's user is.
+//!
+//! A customer's backend signs the logged-in user; the widget's server verifies
+//! the signature before it opens that user's conversation history. Two schemes,
+//! both HMAC-SHA256 printed as 64 lowercase hex characters:
+//!
+//! - **identifier hash** ([`sign_identifier`], [`verify_identifier`]):
+//!   `hex(HMAC(secret, identifier))`, the scheme of Intercom's `user_hash`,
+//!   Chatwoot's `identifier_hash` and others;
+//! - **signed identity** ([`IdentitySigner`], [`widget_url`], [`Verifier`]):
+//!   `hex(HMAC(secret, email|timestamp|org_id|nonce))`, passed to the widget
+//!   as URL parameters and verified with freshness, replay protection and key
+//!   rotation.
+//!
+//! ```
+//! use userhash::{IdentitySigner, Verifier, widget_url};
+//!
+//! let secret = "a-32-byte-random-secret-from-env";
+//! // The customer's backend, for its logged-in user:
+//! let signer = IdentitySigner::new(secret, "org_123")?;
+//! let identity = signer.sign("a+b@example.com")?;
+//! let url = widget_url("https://widget.example.com/", &identity, Some("Alice"), [("theme", "dark")])?;
+//!
+//! // The widget's server:
+//! let verifier = Verifier::new([secret], "org_123")?;
+//! let user = verifier.verify_url(&url)?;
+//! assert_eq!(user.email, "a+b@example.com");
+//! // The same URL again is a replay.
+//! assert!(matches!(verifier.verify_url(&url), Err(userhash::Error::Replayed)));
+//! # Ok::<(), userhash::Error>(())
+//! ```
+//!
+//! The whole contract is in the project's `SPEC.md`; every binding (Python,
+//! Kotlin, Swift, C, the CLI) calls this crate.
+
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+mod error;
+mod identifier;
+mod identity;
+pub mod mac;
+pub mod nonce;
+mod secret;
+mod url;
+mod verify;
+
+pub use error::{Error, Field, Result};
+pub use identifier::{check_identifier, sign_identifier, verify_identifier, IdentifierSigner, MAX_IDENTIFIER_LEN};
+pub use identity::{
+    check_email, check_nonce, check_org_id, check_timestamp, check_timestamp_ms, identity_message, now_ms,
+    IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS,
+    MIN_NONCE_LEN,
+};
+pub use nonce::{MemoryNonceStore, NonceStore};
+pub use secret::{Secret, SecretList, MIN_SECRET_LEN};
+pub use url::{check_name, widget_url, MAX_NAME_LEN, RESERVED_PARAMS};
+pub use verify::{org_id_of, VerifiedIdentity, Verifier, DEFAULT_TOLERANCE_MS};
