@@ -1,0 +1,3 @@
+module userhash/interop
+
+go 1.21
