@@ -48,6 +48,7 @@ where
     for (key, _) in &extra {
         check_param_key(key.as_ref())?;
     }
+    check_base_query(base_url, extra.iter().map(|(k, _)| k.as_ref()))?;
 
     let mut query = form_urlencoded::Serializer::new(String::with_capacity(256));
     query.append_pair("orgId", &identity.org_id);
@@ -83,6 +84,34 @@ fn check_base_url(base_url: &str) -> Result<()> {
     }
     if base_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::malformed(Field::BaseUrl, "it contains whitespace or a control character; percent-encode it"));
+    }
+    Ok(())
+}
+
+/// The base URL's own query must not collide with what is appended: the
+/// verifier would reject the URL as `Duplicate`, so refuse to make it.
+fn check_base_query<'k>(base_url: &str, extra_keys: impl Iterator<Item = &'k str> + Clone) -> Result<()> {
+    let mut seen: Vec<Cow<'_, str>> = Vec::new();
+    for pair in pairs(query_of(base_url)) {
+        let (key, _) = pair.map_err(|_| {
+            Error::malformed(Field::BaseUrl, "its query is not valid UTF-8 once decoded")
+        })?;
+        if RESERVED_PARAMS.contains(&key.as_ref()) {
+            return Err(Error::malformed(
+                Field::BaseUrl,
+                format!("its query already has `{key}`, which the signed URL sets; remove it from the base URL"),
+            ));
+        }
+        if seen.contains(&key) {
+            return Err(Error::malformed(Field::BaseUrl, format!("its query has `{key}` twice")));
+        }
+        if extra_keys.clone().any(|k| k == key) {
+            return Err(Error::malformed(
+                Field::Params,
+                format!("`{key}` is already in the base URL's query; give it once"),
+            ));
+        }
+        seen.push(key);
     }
     Ok(())
 }
@@ -140,7 +169,7 @@ pub(crate) fn query_of(url: &str) -> &str {
 pub(crate) fn parse_params(url: &str) -> Result<ReceivedParams<'_>> {
     let mut received = ReceivedParams::default();
     for pair in query_of(url).split('&').filter(|p| !p.is_empty()) {
-        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (raw_key, raw_value) = split_pair(pair);
         let key = decode(raw_key)
             .ok_or_else(|| Error::malformed(Field::Params, "a parameter name is not valid UTF-8 once decoded"))?;
         let (slot, field) = match key.as_ref() {
@@ -168,6 +197,18 @@ pub(crate) fn parse_params(url: &str) -> Result<ReceivedParams<'_>> {
         *slot = Some(value);
     }
     Ok(received)
+}
+
+fn split_pair(pair: &str) -> (&str, &str) {
+    pair.split_once('=').unwrap_or((pair, ""))
+}
+
+/// Every decoded `(key, value)` of a query; `Err(())` for one that is not UTF-8.
+fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), ()>> {
+    query.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (k, v) = split_pair(pair);
+        Ok((decode(k).ok_or(())?, decode(v).ok_or(())?))
+    })
 }
 
 /// One form-encoded component: `+` to space, then percent-decoding; `None`

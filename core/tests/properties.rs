@@ -29,7 +29,9 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn param_key() -> impl Strategy<Value = String> {
-    "[^\\p{Cc}]{1,20}".prop_filter("not a reserved name", |k| !userhash::RESERVED_PARAMS.contains(&k.as_str()))
+    "[^\\p{Cc}]{1,20}".prop_filter("not a reserved name nor the base URL's `v`", |k| {
+        !userhash::RESERVED_PARAMS.contains(&k.as_str()) && k != "v"
+    })
 }
 
 proptest! {
@@ -60,6 +62,25 @@ proptest! {
         // The URL's query is plain ASCII: everything else was escaped.
         prop_assert!(url.is_ascii());
         prop_assert!(!url.contains(' '));
+    }
+
+    #[test]
+    fn whatever_widget_url_returns_the_verifier_accepts(
+        base_query in "[a-z=&%+0-9A-F]{0,16}",
+        keys in proptest::collection::vec("[a-z]{1,2}|email|name", 0..4),
+        name in proptest::option::of("[a-z ]{0,3}"),
+    ) {
+        let signer = IdentitySigner::new(SECRET, "org_123").unwrap();
+        let id = signer.sign_at("jane@example.com", T, "nonce-0000000001").unwrap();
+        let params: Vec<(String, String)> = keys.into_iter().map(|k| (k, "x".to_owned())).collect();
+        let base = format!("https://w.example/?{base_query}");
+        match widget_url(&base, &id, name.as_deref(), params) {
+            Ok(url) => {
+                let verifier = Verifier::new([SECRET], "org_123").unwrap();
+                prop_assert!(verifier.verify_url_at(&url, T).is_ok(), "{url}");
+            }
+            Err(e) => prop_assert_eq!(e.variant_name(), "Malformed"),
+        }
     }
 
     #[test]

@@ -256,6 +256,11 @@ def widget_url_vectors():
         err("empty base URL", "base_url", base=""),
         err("base URL with a space", "base_url", base="https://widget.example.com/a b"),
         err("base URL with a newline", "base_url", base="https://widget.example.com/\n"),
+        err("base URL whose query already sets email", "base_url", base="https://widget.example.com/?email=x%40y.z"),
+        err("base URL whose query repeats a key", "base_url", base="https://widget.example.com/?v=1&v=2"),
+        err("base URL whose query is not UTF-8", "base_url", base="https://widget.example.com/?v=%FF"),
+        err("extra param already in the base URL's query", "params", [("lang", "fr")],
+            base="https://widget.example.com/?lang=en"),
         err("empty display name", "name", display_name=""),
         err("display name with a newline", "name", display_name="Jane\nDoe"),
     ]
