@@ -31,6 +31,19 @@ impl SignedIdentity {
     pub fn timestamp(&self) -> String {
         self.timestamp_ms.to_string()
     }
+
+    /// Every field meets its rule. The fields are public, so an identity
+    /// built by hand is checked again before a URL is made from it.
+    pub fn check(&self) -> Result<()> {
+        check_email(&self.email)?;
+        check_timestamp_ms(self.timestamp_ms)?;
+        check_org_id(&self.org_id)?;
+        check_nonce(&self.nonce)?;
+        if mac::from_hex(&self.user_hash).is_none() {
+            return Err(Error::malformed(Field::UserHash, format!("it must be exactly {} hex characters", mac::HEX_LEN)));
+        }
+        Ok(())
+    }
 }
 
 /// Signs identities for one organization. The key state is computed once.

@@ -58,3 +58,8 @@ pub use nonce::{MemoryNonceStore, NonceStore};
 pub use secret::{Secret, SecretList, MIN_SECRET_LEN};
 pub use url::{check_name, widget_url, MAX_NAME_LEN, RESERVED_PARAMS};
 pub use verify::{org_id_of, VerifiedIdentity, Verifier, DEFAULT_TOLERANCE_MS};
+
+/// The README's Rust example runs as a doc test, so it cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExample;

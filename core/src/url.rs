@@ -35,6 +35,7 @@ where
     V: AsRef<str>,
 {
     check_base_url(base_url)?;
+    identity.check()?;
     if let Some(name) = name {
         check_name(name)?;
     }

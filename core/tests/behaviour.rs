@@ -124,3 +124,20 @@ fn error_messages_say_what_to_do() {
     let err = userhash::org_id_of("email=a%40b.c").unwrap_err();
     assert!(err.to_string().contains("orgId"), "{err}");
 }
+
+#[test]
+fn widget_url_checks_a_hand_built_identity() {
+    let signer = IdentitySigner::new(SECRET, "org_123").unwrap();
+    let good = signer.sign_at("jane@example.com", 1_712_345_678_901, "nonce-0000000001").unwrap();
+    let none = Vec::<(&str, &str)>::new;
+    let mut bad = good.clone();
+    bad.email = "jane@example.com|1".into();
+    assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "email");
+    let mut bad = good.clone();
+    bad.user_hash.truncate(32);
+    assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "user_hash");
+    let mut bad = good.clone();
+    bad.nonce = "short".into();
+    assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "nonce");
+    assert!(widget_url("https://w.example/", &good, None, none()).is_ok());
+}

@@ -184,5 +184,5 @@ results =
 for {false, file, name, what} <- results, do: IO.puts("FAIL #{file}: #{name}: #{what}")
 passed = Enum.count(results, &elem(&1, 0))
 failed = length(results) - passed
-IO.puts("interop elixir: #{passed} passed, #{failed} failed")
+IO.puts("interop-elixir: #{passed} passed, #{failed} failed")
 System.halt(if failed == 0 and passed > 0, do: 0, else: 1)

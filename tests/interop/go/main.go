@@ -104,7 +104,7 @@ func main() {
 		check(queryHas(c.URL, "user_hash="+userHash), "widget_url.json", c.Name, "url has user_hash")
 	}
 
-	fmt.Printf("interop go: %d passed, %d failed\n", passed, failed)
+	fmt.Printf("interop-go: %d passed, %d failed\n", passed, failed)
 	if failed != 0 || passed == 0 {
 		os.Exit(1)
 	}

@@ -86,7 +86,7 @@ function main() {
     check(widgetUrl(c) === c.url, 'widget_url.json', c.name, 'url equals URLSearchParams output');
   }
 
-  console.log(`interop node: ${passed} passed, ${failed} failed`);
+  console.log(`interop-node: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
 }
 

@@ -62,5 +62,5 @@ foreach (load($dir, 'widget_url.json')['cases'] ?? [] as $c) {
     check(query_has($c['url'], "user_hash=$userHash"), 'widget_url.json', $c['name'], 'url has user_hash');
 }
 
-echo "interop php: $passed passed, $failed failed\n";
+echo "interop-php: $passed passed, $failed failed\n";
 exit($failed === 0 && $passed > 0 ? 0 : 1);

@@ -55,7 +55,7 @@ def main():
         check(user_hash == c["user_hash"], "widget_url.json", c["name"], "user_hash")
         check(query_has(c["url"], "user_hash=" + user_hash), "widget_url.json", c["name"], "url has user_hash")
 
-    print(f"interop python: {passed} passed, {failed} failed")
+    print(f"interop-python: {passed} passed, {failed} failed")
     sys.exit(0 if failed == 0 and passed > 0 else 1)
 
 

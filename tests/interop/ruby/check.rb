@@ -51,5 +51,5 @@ load('widget_url.json').fetch('cases', []).each do |c|
   check(query_has(c['url'], "user_hash=#{user_hash}"), 'widget_url.json', c['name'], 'url has user_hash')
 end
 
-puts "interop ruby: #{$passed} passed, #{$failed} failed"
+puts "interop-ruby: #{$passed} passed, #{$failed} failed"
 exit($failed.zero? && $passed.positive? ? 0 : 1)

@@ -1,0 +1,75 @@
+//! What the test suites need from the machine, installed when missing.
+//!
+//! The README's test command must work on a fresh Debian machine: tools that
+//! are absent are installed with `apt-get` (as root, non-interactively), never
+//! assumed to have been set up by hand.
+
+use std::env;
+use std::path::Path;
+
+use crate::run::{cmd, status};
+
+/// A program on PATH and the Debian package that provides it.
+pub struct Tool {
+    pub program: &'static str,
+    pub package: &'static str,
+}
+
+pub const INTEROP_TOOLS: &[Tool] = &[
+    Tool { program: "php", package: "php-cli" },
+    Tool { program: "ruby", package: "ruby" },
+    Tool { program: "elixir", package: "elixir" },
+    Tool { program: "node", package: "nodejs" },
+    Tool { program: "go", package: "golang-go" },
+    Tool { program: "python3", package: "python3" },
+];
+
+pub fn on_path(program: &str) -> bool {
+    env::var_os("PATH")
+        .map(|paths| env::split_paths(&paths).any(|dir| is_executable(&dir.join(program))))
+        .unwrap_or(false)
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+}
+
+/// Installs the packages of the tools that are not on PATH.
+pub fn ensure(tools: &[Tool]) -> Result<(), String> {
+    let missing: Vec<&Tool> = tools.iter().filter(|t| !on_path(t.program)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&str> = missing.iter().map(|t| t.package).collect();
+    println!("xtask: installing missing {} with apt-get", packages.join(", "));
+    if !on_path("apt-get") {
+        return Err(format!("missing {}; install them (no apt-get here to do it)", packages.join(", ")));
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo", "-n"] };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.extend_from_slice(args);
+        let mut c = cmd(all[0], &all[1..]);
+        c.env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    status(&mut apt(&["apt-get", "update", "-qq"]))?;
+    let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(&packages);
+    status(&mut apt(&install))?;
+    for t in &missing {
+        if !on_path(t.program) {
+            return Err(format!("`{}` is still missing after installing {}", t.program, t.package));
+        }
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    // The effective uid is in /proc; without it, assume not root and use sudo.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
+        .unwrap_or(false)
+}
