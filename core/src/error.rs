@@ -81,7 +81,7 @@ pub enum Error {
     Missing { field: Field },
 
     /// A parameter appears more than once, so it is ambiguous which one was signed.
-    #[error("the `{}` parameter appears more than once; refusing to pick one (parameter pollution)", param_name(*.field))]
+    #[error("{} appears more than once; refusing to pick one (parameter pollution)", duplicate_subject(*.field))]
     Duplicate { field: Field },
 
     /// The URL is for another organization than this verifier's.
@@ -155,6 +155,13 @@ fn seconds_hint(timestamp_ms: u64) -> &'static str {
         " (the timestamp looks like seconds since 1970, not milliseconds: use Date.now() / time.time_ns() // 1_000_000, or multiply seconds by 1000)"
     } else {
         ""
+    }
+}
+
+fn duplicate_subject(field: Field) -> String {
+    match field.url_param() {
+        Some(param) => format!("the `{param}` parameter"),
+        None => "an extra parameter".to_owned(),
     }
 }
 

@@ -117,21 +117,25 @@ pub fn now_ms() -> u64 {
     u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// What the email and the org id share: 1..=`max` bytes and no `|`, the
+/// separator that keeps the joined message unambiguous.
+fn check_signed_text(field: Field, value: &str, max: usize) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::malformed(field, "it is empty"));
+    }
+    if value.len() > max {
+        return Err(Error::malformed(field, format!("it is {} bytes long; at most {max} are allowed", value.len())));
+    }
+    if value.contains('|') {
+        return Err(Error::malformed(field, "it contains `|`, which separates the signed fields"));
+    }
+    Ok(())
+}
+
 /// 1..=320 bytes; no `|`; no ASCII control character; no leading or trailing whitespace.
 pub fn check_email(email: &str) -> Result<()> {
     let bad = |reason: &str| Err(Error::malformed(Field::Email, reason));
-    if email.is_empty() {
-        return bad("it is empty");
-    }
-    if email.len() > MAX_EMAIL_LEN {
-        return Err(Error::malformed(
-            Field::Email,
-            format!("it is {} bytes long; at most {MAX_EMAIL_LEN} are allowed", email.len()),
-        ));
-    }
-    if email.contains('|') {
-        return bad("it contains `|`, which separates the signed fields");
-    }
+    check_signed_text(Field::Email, email, MAX_EMAIL_LEN)?;
     if email.bytes().any(|b| b.is_ascii_control()) {
         return bad("it contains a control character (a newline or tab?)");
     }
@@ -143,21 +147,9 @@ pub fn check_email(email: &str) -> Result<()> {
 
 /// 1..=128 bytes; no `|`, no whitespace, no control character.
 pub fn check_org_id(org_id: &str) -> Result<()> {
-    let bad = |reason: &str| Err(Error::malformed(Field::OrgId, reason));
-    if org_id.is_empty() {
-        return bad("it is empty");
-    }
-    if org_id.len() > MAX_ORG_ID_LEN {
-        return Err(Error::malformed(
-            Field::OrgId,
-            format!("it is {} bytes long; at most {MAX_ORG_ID_LEN} are allowed", org_id.len()),
-        ));
-    }
-    if org_id.contains('|') {
-        return bad("it contains `|`, which separates the signed fields");
-    }
+    check_signed_text(Field::OrgId, org_id, MAX_ORG_ID_LEN)?;
     if org_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("it contains whitespace or a control character");
+        return Err(Error::malformed(Field::OrgId, "it contains whitespace or a control character"));
     }
     Ok(())
 }
