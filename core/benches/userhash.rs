@@ -36,7 +36,9 @@ fn identity(c: &mut Criterion) {
     let mut g = c.benchmark_group("identity");
     let signer = IdentitySigner::new(SECRET, "org_123").unwrap();
     g.bench_function("sign_at", |b| {
-        b.iter(|| signer.sign_at(black_box("jane.doe@example.com"), 1_712_345_678_901, "550e8400-e29b-41d4-a716-446655440000"))
+        b.iter(|| {
+            signer.sign_at(black_box("jane.doe@example.com"), 1_712_345_678_901, "550e8400-e29b-41d4-a716-446655440000")
+        })
     });
     g.bench_function("sign_with_fresh_uuid_and_clock", |b| b.iter(|| signer.sign(black_box("jane.doe@example.com"))));
     let id = signer.sign_at("jane.doe@example.com", 1_712_345_678_901, "550e8400-e29b-41d4-a716-446655440000").unwrap();

@@ -69,7 +69,9 @@ impl fmt::Display for Field {
 #[non_exhaustive]
 pub enum Error {
     /// A secret shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN) bytes.
-    #[error("the secret is {len} bytes long; at least 16 are required (use 32 random bytes, e.g. `openssl rand -hex 32`)")]
+    #[error(
+        "the secret is {len} bytes long; at least 16 are required (use 32 random bytes, e.g. `openssl rand -hex 32`)"
+    )]
     WeakSecret { len: usize },
 
     /// An input breaks a field rule of SPEC §1.3.

@@ -40,7 +40,10 @@ impl SignedIdentity {
         check_org_id(&self.org_id)?;
         check_nonce(&self.nonce)?;
         if mac::from_hex(&self.user_hash).is_none() {
-            return Err(Error::malformed(Field::UserHash, format!("it must be exactly {} hex characters", mac::HEX_LEN)));
+            return Err(Error::malformed(
+                Field::UserHash,
+                format!("it must be exactly {} hex characters", mac::HEX_LEN),
+            ));
         }
         Ok(())
     }
@@ -95,15 +98,7 @@ impl IdentitySigner {
 /// The signed message, `email|timestamp|org_id|nonce`, as bytes fed to the MAC
 /// in place (no joined copy is made).
 pub(crate) fn tag_identity(key: &MacKey, email: &str, timestamp: &str, org_id: &str, nonce: &str) -> mac::Tag {
-    key.tag_parts(&[
-        email.as_bytes(),
-        b"|",
-        timestamp.as_bytes(),
-        b"|",
-        org_id.as_bytes(),
-        b"|",
-        nonce.as_bytes(),
-    ])
+    key.tag_parts(&[email.as_bytes(), b"|", timestamp.as_bytes(), b"|", org_id.as_bytes(), b"|", nonce.as_bytes()])
 }
 
 /// The message scheme 2 signs, for display and diagnosis.
@@ -156,7 +151,8 @@ pub fn check_org_id(org_id: &str) -> Result<()> {
 
 /// A received timestamp: 1..=16 ASCII digits and nothing else. Returns its value.
 pub fn check_timestamp(timestamp: &str) -> Result<u64> {
-    if timestamp.is_empty() || timestamp.len() > MAX_TIMESTAMP_DIGITS || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+    if timestamp.is_empty() || timestamp.len() > MAX_TIMESTAMP_DIGITS || !timestamp.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(Error::malformed(
             Field::Timestamp,
             format!("it must be 1 to {MAX_TIMESTAMP_DIGITS} ASCII digits of Unix milliseconds (no sign, no spaces, no decimal point)"),
@@ -182,7 +178,10 @@ pub fn check_nonce(nonce: &str) -> Result<()> {
     if nonce.len() < MIN_NONCE_LEN || nonce.len() > MAX_NONCE_LEN {
         return Err(Error::malformed(
             Field::Nonce,
-            format!("it is {} characters long; it must have {MIN_NONCE_LEN} to {MAX_NONCE_LEN} (a UUID v4 is 36)", nonce.chars().count()),
+            format!(
+                "it is {} characters long; it must have {MIN_NONCE_LEN} to {MAX_NONCE_LEN} (a UUID v4 is 36)",
+                nonce.chars().count()
+            ),
         ));
     }
     if !nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')) {

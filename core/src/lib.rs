@@ -51,8 +51,7 @@ pub use error::{Error, Field, Result};
 pub use identifier::{check_identifier, sign_identifier, verify_identifier, IdentifierSigner, MAX_IDENTIFIER_LEN};
 pub use identity::{
     check_email, check_nonce, check_org_id, check_timestamp, check_timestamp_ms, identity_message, now_ms,
-    IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS,
-    MIN_NONCE_LEN,
+    IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS, MIN_NONCE_LEN,
 };
 pub use nonce::{MemoryNonceStore, NonceStore};
 pub use secret::{Secret, SecretList, MIN_SECRET_LEN};

@@ -84,7 +84,10 @@ fn check_base_url(base_url: &str) -> Result<()> {
         return Err(Error::malformed(Field::BaseUrl, "it is empty; give the hosted widget's address"));
     }
     if base_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::malformed(Field::BaseUrl, "it contains whitespace or a control character; percent-encode it"));
+        return Err(Error::malformed(
+            Field::BaseUrl,
+            "it contains whitespace or a control character; percent-encode it",
+        ));
     }
     Ok(())
 }
@@ -94,9 +97,8 @@ fn check_base_url(base_url: &str) -> Result<()> {
 fn check_base_query<'k>(base_url: &str, extra_keys: impl Iterator<Item = &'k str> + Clone) -> Result<()> {
     let mut seen: Vec<Cow<'_, str>> = Vec::new();
     for pair in pairs(query_of(base_url)) {
-        let (key, _) = pair.map_err(|_| {
-            Error::malformed(Field::BaseUrl, "its query is not valid UTF-8 once decoded")
-        })?;
+        let (key, _) =
+            pair.map_err(|_| Error::malformed(Field::BaseUrl, "its query is not valid UTF-8 once decoded"))?;
         if RESERVED_PARAMS.contains(&key.as_ref()) {
             return Err(Error::malformed(
                 Field::BaseUrl,

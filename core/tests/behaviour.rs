@@ -135,7 +135,10 @@ fn widget_url_checks_a_hand_built_identity() {
     assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "email");
     let mut bad = good.clone();
     bad.user_hash.truncate(32);
-    assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "user_hash");
+    assert_eq!(
+        widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(),
+        "user_hash"
+    );
     let mut bad = good.clone();
     bad.nonce = "short".into();
     assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "nonce");

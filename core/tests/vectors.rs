@@ -124,7 +124,9 @@ fn widget_urls() {
         assert_eq!(got.name.as_deref(), case["display_name"].as_str(), "{name}");
         let mut extra: BTreeMap<String, String> = pairs(case).into_iter().collect();
         // A base URL's own query comes back as extra params too.
-        for (k, val) in form_urlencoded::parse(s(&case["base_url"]).split_once('?').map_or("", |(_, q)| q).split('#').next().unwrap().as_bytes()) {
+        for (k, val) in form_urlencoded::parse(
+            s(&case["base_url"]).split_once('?').map_or("", |(_, q)| q).split('#').next().unwrap().as_bytes(),
+        ) {
             extra.insert(k.into_owned(), val.into_owned());
         }
         assert_eq!(got.params, extra, "{name}");
@@ -181,12 +183,8 @@ fn verification_cases() {
                 assert_eq!(got.nonce, s(&ok["nonce"]), "{name}");
                 assert_eq!(got.name.as_deref(), ok["name"].as_str(), "{name}");
                 assert_eq!(got.key_index as u64, ok["key_index"].as_u64().unwrap(), "{name}");
-                let params: BTreeMap<String, String> = ok["params"]
-                    .as_object()
-                    .unwrap()
-                    .iter()
-                    .map(|(k, val)| (k.clone(), s(val).to_owned()))
-                    .collect();
+                let params: BTreeMap<String, String> =
+                    ok["params"].as_object().unwrap().iter().map(|(k, val)| (k.clone(), s(val).to_owned())).collect();
                 assert_eq!(got.params, params, "{name}");
                 variants_seen.insert("ok".to_owned());
             } else {
@@ -206,8 +204,17 @@ fn verification_cases() {
         }
     }
     let spec_3: BTreeSet<String> = [
-        "ok", "Missing", "Malformed", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed",
-        "StoreFull", "StoreUnavailable",
+        "ok",
+        "Missing",
+        "Malformed",
+        "Duplicate",
+        "WrongOrg",
+        "Mismatch",
+        "Expired",
+        "FromFuture",
+        "Replayed",
+        "StoreFull",
+        "StoreUnavailable",
     ]
     .iter()
     .map(|x| x.to_string())
