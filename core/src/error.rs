@@ -20,8 +20,6 @@ pub enum Field {
     /// Extra widget parameters (not signed).
     Params,
     BaseUrl,
-    /// The URL or query string as a whole.
-    Url,
 }
 
 impl Field {
@@ -38,7 +36,6 @@ impl Field {
             Field::Name => "name",
             Field::Params => "params",
             Field::BaseUrl => "base_url",
-            Field::Url => "url",
         }
     }
 
@@ -150,7 +147,7 @@ impl Error {
 }
 
 /// Timestamps below 10^11 ms are in March 1973: almost certainly seconds.
-pub(crate) const SECONDS_SUSPECT_BELOW_MS: u64 = 100_000_000_000;
+const SECONDS_SUSPECT_BELOW_MS: u64 = 100_000_000_000;
 
 fn seconds_hint(timestamp_ms: u64) -> &'static str {
     if timestamp_ms < SECONDS_SUSPECT_BELOW_MS {

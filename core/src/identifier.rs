@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Field, Result};
 use crate::mac::{self, MacKey};
-use crate::secret::{check_secret_bytes, Secret};
+use crate::secret::{strong_key, Secret};
 
 /// The longest identifier, in bytes.
 pub const MAX_IDENTIFIER_LEN: usize = 4096;
@@ -13,9 +13,9 @@ pub const MAX_IDENTIFIER_LEN: usize = 4096;
 /// Signing many identifiers with one secret? [`IdentifierSigner`] keeps the
 /// key state between calls.
 pub fn sign_identifier(secret: impl AsRef<[u8]>, identifier: &str) -> Result<String> {
-    check_secret_bytes(secret.as_ref())?;
+    let key = strong_key(secret.as_ref())?;
     check_identifier(identifier)?;
-    Ok(mac::to_hex(&MacKey::new(secret.as_ref()).tag(identifier.as_bytes())))
+    Ok(mac::to_hex(&key.tag(identifier.as_bytes())))
 }
 
 /// Whether `hash` is `identifier`'s hash under `secret`, compared in constant
@@ -23,8 +23,7 @@ pub fn sign_identifier(secret: impl AsRef<[u8]>, identifier: &str) -> Result<Str
 /// an identifier that breaks its rule; an error only for a weak secret (a
 /// configuration mistake, not a request's).
 pub fn verify_identifier(secret: impl AsRef<[u8]>, identifier: &str, hash: &str) -> Result<bool> {
-    check_secret_bytes(secret.as_ref())?;
-    Ok(verify_with(&MacKey::new(secret.as_ref()), identifier, hash))
+    Ok(verify_with(&strong_key(secret.as_ref())?, identifier, hash))
 }
 
 /// Scheme 1 with the key state computed once, for servers that sign or check
@@ -36,9 +35,7 @@ pub struct IdentifierSigner {
 
 impl IdentifierSigner {
     pub fn new(secret: impl Into<Secret>) -> Result<Self> {
-        let secret = secret.into();
-        secret.check_strength()?;
-        Ok(IdentifierSigner { key: MacKey::new(secret.expose()) })
+        Ok(IdentifierSigner { key: strong_key(secret.into().expose())? })
     }
 
     /// See [`sign_identifier`].

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Field, Result};
 use crate::mac::{self, MacKey};
-use crate::secret::Secret;
+use crate::secret::{strong_key, Secret};
 
 pub const MAX_EMAIL_LEN: usize = 320;
 pub const MAX_ORG_ID_LEN: usize = 128;
@@ -60,10 +60,9 @@ impl IdentitySigner {
     /// `WeakSecret` for a secret under 16 bytes; `Malformed(org_id)` for an
     /// org id that breaks its rule.
     pub fn new(secret: impl Into<Secret>, org_id: &str) -> Result<Self> {
-        let secret = secret.into();
-        secret.check_strength()?;
+        let key = strong_key(secret.into().expose())?;
         check_org_id(org_id)?;
-        Ok(IdentitySigner { key: MacKey::new(secret.expose()), org_id: org_id.to_owned() })
+        Ok(IdentitySigner { key, org_id: org_id.to_owned() })
     }
 
     pub fn org_id(&self) -> &str {

@@ -5,6 +5,7 @@ use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{Error, Field, Result};
+use crate::mac::MacKey;
 
 /// The fewest bytes a signing or verifying secret may have (SPEC §1.3).
 pub const MIN_SECRET_LEN: usize = 16;
@@ -41,11 +42,18 @@ impl Secret {
 }
 
 /// `WeakSecret` unless `secret` has at least [`MIN_SECRET_LEN`] bytes.
-pub(crate) fn check_secret_bytes(secret: &[u8]) -> Result<()> {
+fn check_secret_bytes(secret: &[u8]) -> Result<()> {
     if secret.len() < MIN_SECRET_LEN {
         return Err(Error::WeakSecret { len: secret.len() });
     }
     Ok(())
+}
+
+/// The MAC key of a signing or verifying secret: the one place the schemes
+/// turn a secret into a key, so none can skip the strength rule.
+pub(crate) fn strong_key(secret: &[u8]) -> Result<MacKey> {
+    check_secret_bytes(secret)?;
+    Ok(MacKey::new(secret))
 }
 
 impl AsRef<[u8]> for Secret {

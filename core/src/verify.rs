@@ -9,7 +9,7 @@ use crate::error::{Error, Field, Result};
 use crate::identity::{check_email, check_nonce, check_org_id, check_timestamp, now_ms, tag_identity};
 use crate::mac::{self, MacKey};
 use crate::nonce::{MemoryNonceStore, NonceStore};
-use crate::secret::{Secret, SecretList};
+use crate::secret::{strong_key, Secret, SecretList};
 use crate::url::{check_name, parse_params};
 
 /// How far a timestamp may be from the verifier's clock, either way, by default
@@ -48,9 +48,10 @@ impl Verifier {
     /// [`Self::with_tolerance_ms`].
     pub fn new<S: Into<Secret>>(secrets: impl IntoIterator<Item = S>, org_id: &str) -> Result<Self> {
         let secrets = SecretList::new(secrets)?;
+        let keys = secrets.iter().map(|s| strong_key(s.expose())).collect::<Result<_>>()?;
         check_org_id(org_id)?;
         Ok(Verifier {
-            keys: secrets.iter().map(|s| MacKey::new(s.expose())).collect(),
+            keys,
             org_id: org_id.to_owned(),
             tolerance_ms: DEFAULT_TOLERANCE_MS,
             store: Arc::new(MemoryNonceStore::default()),

@@ -78,13 +78,21 @@ fn timestamp_ms(case: &Value) -> u64 {
     s(&case["timestamp"]).parse().unwrap()
 }
 
+/// `IdentitySigner(secret, org_id).sign_at(email, timestamp, nonce)` for a case.
+fn sign_case(case: &Value) -> userhash::Result<userhash::SignedIdentity> {
+    IdentitySigner::new(s(&case["secret"]), s(&case["org_id"]))?.sign_at(
+        s(&case["email"]),
+        timestamp_ms(case),
+        s(&case["nonce"]),
+    )
+}
+
 #[test]
 fn signed_identities() {
     let v = load("identity.json");
     for case in items(&v, "sign") {
         let name = s(&case["name"]);
-        let signer = IdentitySigner::new(s(&case["secret"]), s(&case["org_id"])).unwrap();
-        let id = signer.sign_at(s(&case["email"]), timestamp_ms(case), s(&case["nonce"])).unwrap();
+        let id = sign_case(case).unwrap();
         assert_eq!(id.user_hash, s(&case["user_hash"]), "{name}");
         assert_eq!(id.timestamp(), s(&case["timestamp"]), "{name}");
         assert_eq!(
@@ -95,9 +103,7 @@ fn signed_identities() {
     }
     for case in items(&v, "errors") {
         let name = s(&case["name"]);
-        let err = IdentitySigner::new(s(&case["secret"]), s(&case["org_id"]))
-            .and_then(|signer| signer.sign_at(s(&case["email"]), timestamp_ms(case), s(&case["nonce"])))
-            .unwrap_err();
+        let err = sign_case(case).unwrap_err();
         assert_error(name, &err, case);
     }
 }
@@ -111,8 +117,7 @@ fn widget_urls() {
     let v = load("widget_url.json");
     for case in items(&v, "cases") {
         let name = s(&case["name"]);
-        let signer = IdentitySigner::new(s(&case["secret"]), s(&case["org_id"])).unwrap();
-        let id = signer.sign_at(s(&case["email"]), timestamp_ms(case), s(&case["nonce"])).unwrap();
+        let id = sign_case(case).unwrap();
         assert_eq!(id.user_hash, s(&case["user_hash"]), "{name}");
         let url = widget_url(s(&case["base_url"]), &id, case["display_name"].as_str(), pairs(case)).unwrap();
         assert_eq!(url, s(&case["url"]), "{name}");
@@ -133,8 +138,7 @@ fn widget_urls() {
     }
     for case in items(&v, "errors") {
         let name = s(&case["name"]);
-        let signer = IdentitySigner::new(s(&case["secret"]), s(&case["org_id"])).unwrap();
-        let id = signer.sign_at(s(&case["email"]), timestamp_ms(case), s(&case["nonce"])).unwrap();
+        let id = sign_case(case).unwrap();
         let err = widget_url(s(&case["base_url"]), &id, case["display_name"].as_str(), pairs(case)).unwrap_err();
         assert_error(name, &err, case);
     }
