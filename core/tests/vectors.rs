@@ -31,7 +31,17 @@ fn assert_error(name: &str, err: &Error, case: &Value) {
     if let Some(field) = case.get("field") {
         assert_eq!(err.field().map(|f| f.as_str()), Some(s(field)), "{name}: {err}");
     }
-    assert!(!err.to_string().is_empty());
+}
+
+/// No secret of the case appears in the error's message or its Debug form.
+fn assert_no_secret(name: &str, err: &Error, case: &Value) {
+    let mut secrets: Vec<&str> = case.get("secret").and_then(Value::as_str).into_iter().collect();
+    secrets.extend(case.get("secrets").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str));
+    let shown = format!("{err} {err:?}");
+    // Below 4 characters a secret is found by chance ("" is in every string).
+    for secret in secrets.into_iter().filter(|s| s.trim().len() >= 4) {
+        assert!(!shown.contains(secret.trim()), "{name}: the error shows a secret: {shown}");
+    }
 }
 
 #[test]
@@ -63,6 +73,7 @@ fn identifier_hashes() {
             other => panic!("unknown operation {other}"),
         };
         assert_error(name, &err, case);
+        assert_no_secret(name, &err, case);
     }
 }
 
@@ -105,6 +116,7 @@ fn signed_identities() {
         let name = s(&case["name"]);
         let err = sign_case(case).unwrap_err();
         assert_error(name, &err, case);
+        assert_no_secret(name, &err, case);
     }
 }
 
@@ -197,6 +209,7 @@ fn verification_cases() {
                     Err(e) => e,
                 };
                 assert_error(&format!("{name} (check {step})"), &err, expect);
+                assert_no_secret(name, &err, case);
                 if let Some(needle) = expect.get("message_contains") {
                     assert!(err.to_string().contains(s(needle)), "{name}: `{err}` lacks {needle}");
                 }
@@ -228,6 +241,7 @@ fn verification_cases() {
     for case in items(&v, "config_errors") {
         let err = verifier_for(case).unwrap_err();
         assert_error(s(&case["name"]), &err, case);
+        assert_no_secret(s(&case["name"]), &err, case);
     }
     for case in items(&v, "org_id_of") {
         match org_id_of(s(&case["url"])) {

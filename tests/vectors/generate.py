@@ -263,6 +263,7 @@ def widget_url_vectors():
             base="https://widget.example.com/?lang=en"),
         err("empty display name", "name", display_name=""),
         err("display name with a newline", "name", display_name="Jane\nDoe"),
+        err("display name over 256 bytes", "name", display_name="n" * 257),
     ]
     return {
         "description": "widget_url (SPEC 2): orgId, email, name (if given), extra params sorted by key (UTF-8 byte order), "
@@ -402,6 +403,9 @@ def verify_vectors():
     case("malformed: a bad percent-escape that is invalid UTF-8 in an extra param",
          [(q + "&theme=%C3%28", NOW, fail("Malformed", "params"))])
     case("malformed: invalid UTF-8 in the name", [(q + "&name=%FF", NOW, fail("Malformed", "name"))])
+    case("malformed: a name over 256 bytes", [(q + "&name=" + "n" * 257, NOW, fail("Malformed", "name"))])
+    case("malformed: a newline in the name", [(q + "&name=Jane%0ADoe", NOW, fail("Malformed", "name"))])
+    case("malformed: a parameter name that is invalid UTF-8", [(q + "&%FF=x", NOW, fail("Malformed", "params"))])
 
     # Order of the checks: parse, org, signature, freshness, replay
     case("wrong org", [(signed_query(org_id="org_999")[0], NOW, fail("WrongOrg", fields={"expected": ORG, "actual": "org_999"}))])
