@@ -43,7 +43,7 @@ where
     extra.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
     for pair in extra.windows(2) {
         if pair[0].0.as_ref() == pair[1].0.as_ref() {
-            return Err(Error::malformed(Field::Params, format!("`{}` is given twice", pair[0].0.as_ref())));
+            return Err(Error::malformed(Field::Params, format!("{:?} is given twice", pair[0].0.as_ref())));
         }
     }
     for (key, _) in &extra {
@@ -102,16 +102,16 @@ fn check_base_query<'k>(base_url: &str, extra_keys: impl Iterator<Item = &'k str
         if RESERVED_PARAMS.contains(&key.as_ref()) {
             return Err(Error::malformed(
                 Field::BaseUrl,
-                format!("its query already has `{key}`, which the signed URL sets; remove it from the base URL"),
+                format!("its query already has {key:?}, which the signed URL sets; remove it from the base URL"),
             ));
         }
         if seen.contains(&key) {
-            return Err(Error::malformed(Field::BaseUrl, format!("its query has `{key}` twice")));
+            return Err(Error::malformed(Field::BaseUrl, format!("its query has {key:?} twice")));
         }
         if extra_keys.clone().any(|k| k == key) {
             return Err(Error::malformed(
                 Field::Params,
-                format!("`{key}` is already in the base URL's query; give it once"),
+                format!("{key:?} is already in the base URL's query; give it once"),
             ));
         }
         seen.push(key);
@@ -140,7 +140,7 @@ fn check_param_key(key: &str) -> Result<()> {
     if RESERVED_PARAMS.contains(&key) {
         return Err(Error::malformed(
             Field::Params,
-            format!("`{key}` is one of the widget's own parameters ({}); rename it", RESERVED_PARAMS.join(", ")),
+            format!("{key:?} is one of the widget's own parameters ({}); rename it", RESERVED_PARAMS.join(", ")),
         ));
     }
     Ok(())
@@ -184,7 +184,7 @@ pub(crate) fn parse_params(url: &str) -> Result<ReceivedParams<'_>> {
             "name" => (&mut received.name, Field::Name),
             _ => {
                 let value = decode(raw_value).ok_or_else(|| {
-                    Error::malformed(Field::Params, format!("the value of `{key}` is not valid UTF-8 once decoded"))
+                    Error::malformed(Field::Params, format!("the value of {key:?} is not valid UTF-8 once decoded"))
                 })?;
                 if received.extra.iter().any(|(k, _)| *k == key) {
                     return Err(Error::Duplicate { field: Field::Params });

@@ -144,3 +144,14 @@ fn widget_url_checks_a_hand_built_identity() {
     assert_eq!(widget_url("https://w.example/", &bad, None, none()).unwrap_err().field().unwrap().as_str(), "nonce");
     assert!(widget_url("https://w.example/", &good, None, none()).is_ok());
 }
+
+#[test]
+fn a_parameter_name_from_the_url_is_escaped_in_messages() {
+    // A name with a newline must not start a new line in someone's log.
+    let url = url_with_nonce("escape-nonce-0001", 1_712_345_678_901) + "&evil%0Alog=%FF";
+    let verifier = Verifier::new([SECRET], "org_123").unwrap();
+    let err = verifier.verify_url_at(&url, 1_712_345_678_901).unwrap_err();
+    assert_eq!(err.variant_name(), "Malformed");
+    let message = err.to_string();
+    assert!(!message.contains('\n') && message.contains(r#""evil\nlog""#), "{message}");
+}
