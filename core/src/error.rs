@@ -6,7 +6,6 @@ use std::fmt;
 /// Which input an error is about. Names are the API's (`org_id`), not the URL
 /// parameter's (`orgId`); the message names the URL parameter where that helps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Field {
     Secret,
     Identifier,
@@ -62,8 +61,10 @@ impl fmt::Display for Field {
 /// Everything that can go wrong, for signing and verifying alike.
 ///
 /// No variant ever carries a secret or a part of one.
+///
+/// Deliberately not `#[non_exhaustive]`: every binding maps each variant to a
+/// class of its own, so a new variant must break their builds until they do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// A secret shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN) bytes.
     #[error(

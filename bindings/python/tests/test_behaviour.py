@@ -1,0 +1,351 @@
+"""What the vectors cannot show: error classes and their fields, threads,
+stores written in Python, redaction, and argument types."""
+
+import importlib.metadata
+import pathlib
+import threading
+
+import pytest
+
+import userhash
+
+SECRET = "whsec_behaviour_0123456789abcdef"
+OLD_SECRET = "whsec_previous_fedcba9876543210"
+ORG = "org_123"
+T0 = 1_712_345_678_901
+NONCE = "550e8400-e29b-41d4-a716-446655440000"
+BASE = "https://widget.example.com/"
+
+
+def signed_url(email="jane@example.com", timestamp_ms=T0, nonce=NONCE, secret=SECRET, org=ORG, **kw):
+    identity = userhash.IdentitySigner(secret, org).sign_at(email, timestamp_ms, nonce)
+    return userhash.widget_url(BASE, identity, **kw)
+
+
+def raised(fn, *args):
+    with pytest.raises(userhash.UserHashError) as info:
+        fn(*args)
+    return info.value
+
+
+class DictStore(userhash.NonceStore):
+    """A nonce store written in Python: a dict and a lock."""
+
+    def __init__(self):
+        self.seen = {}
+        self.calls = []
+        self.lock = threading.Lock()
+
+    def check_and_insert(self, org_id, nonce, expires_at_ms):
+        with self.lock:
+            self.calls.append((org_id, nonce, expires_at_ms))
+            if (org_id, nonce) in self.seen:
+                return False
+            self.seen[(org_id, nonce)] = expires_at_ms
+            return True
+
+
+class BrokenStore(userhash.NonceStore):
+    def check_and_insert(self, org_id, nonce, expires_at_ms):
+        raise RuntimeError("database is locked")
+
+
+# --- every variant, its own class, its fields --------------------------------
+
+
+def every_error():
+    """One real instance of every variant, made by the library."""
+    verifier = userhash.Verifier([SECRET], ORG, tolerance_ms=1000)
+    url = signed_url()
+    full = userhash.Verifier([SECRET], ORG, nonce_store=userhash.MemoryNonceStore(1))
+    full.verify_url_at(signed_url(nonce="nonce-0001"), T0)
+    down = userhash.Verifier([SECRET], ORG, nonce_store=BrokenStore())
+    replay = userhash.Verifier([SECRET], ORG)
+    replay.verify_url_at(url, T0)
+    return {
+        "WeakSecret": raised(userhash.sign_identifier, "short", "user-1"),
+        "Malformed": raised(userhash.IdentitySigner, SECRET, "org 123"),
+        "Missing": raised(verifier.verify_url_at, "orgId=org_123&email=a%40b.c", T0),
+        "Duplicate": raised(verifier.verify_url_at, url + "&email=x%40y.z", T0),
+        "WrongOrg": raised(verifier.verify_url_at, signed_url(org="org_999"), T0),
+        "Mismatch": raised(verifier.verify_url_at, url.replace("jane", "john"), T0),
+        "Expired": raised(verifier.verify_url_at, url, T0 + 1001),
+        "FromFuture": raised(verifier.verify_url_at, url, T0 - 1001),
+        "Replayed": raised(replay.verify_url_at, url, T0),
+        "StoreFull": raised(full.verify_url_at, signed_url(nonce="nonce-0002"), T0),
+        "StoreUnavailable": raised(down.verify_url_at, url, T0),
+    }
+
+
+EXPECTED_FIELDS = {
+    "WeakSecret": {"field": "secret", "len": 5},
+    "Malformed": {"field": "org_id"},
+    "Missing": {"field": "timestamp"},
+    "Duplicate": {"field": "email"},
+    "WrongOrg": {"field": "org_id", "expected": "org_123", "actual": "org_999"},
+    "Mismatch": {},
+    "Expired": {"age_ms": 1001, "tolerance_ms": 1000, "timestamp_ms": T0},
+    "FromFuture": {"ahead_ms": 1001, "tolerance_ms": 1000},
+    "Replayed": {},
+    "StoreFull": {"capacity": 1},
+    "StoreUnavailable": {},
+}
+
+
+@pytest.fixture(scope="module")
+def errors():
+    return every_error()
+
+
+@pytest.mark.parametrize("variant", sorted(EXPECTED_FIELDS))
+def test_every_variant_is_its_own_class_with_its_fields(errors, variant):
+    err = errors[variant]
+    cls = getattr(userhash.UserHashError, variant)
+    assert type(err) is cls
+    assert isinstance(err, userhash.UserHashError) and isinstance(err, Exception)
+    others = [getattr(userhash.UserHashError, v) for v in EXPECTED_FIELDS if v != variant]
+    assert not any(isinstance(err, o) for o in others)
+    for name, value in EXPECTED_FIELDS[variant].items():
+        assert getattr(err, name) == value, name
+    # str() is the core's message, which says what to do; repr names the class.
+    assert str(err) == err.message and len(err.message) > 20
+    assert repr(err).startswith(f"UserHashError.{variant}(")
+
+
+def test_the_variants_are_exactly_spec_s(errors):
+    generated = {n for n, v in vars(userhash.UserHashError).items() if isinstance(v, type)}
+    assert generated == set(EXPECTED_FIELDS) == set(errors)
+
+
+def test_malformed_says_why(errors):
+    assert errors["Malformed"].reason
+    assert errors["Malformed"].reason in errors["Malformed"].message
+
+
+def test_a_broken_python_store_fails_closed_and_says_so(errors):
+    err = errors["StoreUnavailable"]
+    assert "database is locked" in err.reason
+    assert "refused" in err.message
+
+
+def test_expired_seconds_hint():
+    verifier = userhash.Verifier([SECRET], ORG)
+    err = raised(verifier.verify_url_at, signed_url(timestamp_ms=1_712_345_678), T0)
+    assert isinstance(err, userhash.UserHashError.Expired)
+    assert "seconds" in err.message
+
+
+# --- threads -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", ["embedded", "memory", "python"])
+def test_sixteen_threads_racing_one_nonce_exactly_one_wins(store):
+    for round_ in range(20):
+        nonce_store = {"embedded": None, "memory": userhash.MemoryNonceStore(), "python": DictStore()}[store]
+        verifier = userhash.Verifier([SECRET], ORG, nonce_store=nonce_store)
+        url = signed_url(nonce=f"race-{round_:04d}-nonce")
+        barrier = threading.Barrier(16)
+        results = []
+        lock = threading.Lock()
+
+        def attempt():
+            barrier.wait()
+            try:
+                verifier.verify_url_at(url, T0)
+                outcome = "accepted"
+            except userhash.UserHashError.Replayed:
+                outcome = "Replayed"
+            except Exception as e:  # noqa: BLE001 - anything else is a failure, recorded
+                outcome = repr(e)
+            with lock:
+                results.append(outcome)
+
+        threads = [threading.Thread(target=attempt) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results) == ["Replayed"] * 15 + ["accepted"], f"round {round_}: {results}"
+
+
+# --- stores written in Python --------------------------------------------------
+
+
+def test_a_python_store_is_used_by_the_verifier():
+    store = DictStore()
+    verifier = userhash.Verifier([SECRET], ORG, tolerance_ms=60_000, nonce_store=store)
+    url = signed_url()
+    assert verifier.verify_url_at(url, T0 + 5).email == "jane@example.com"
+    # SPEC §3 step 5: remembered until the timestamp leaves the window.
+    assert store.calls == [(ORG, NONCE, T0 + 60_000)]
+    assert raised(verifier.verify_url_at, url, T0 + 6).__class__ is userhash.UserHashError.Replayed
+    assert len(store.calls) == 2
+
+
+def test_a_python_store_is_asked_only_after_every_other_check():
+    store = DictStore()
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=store)
+    url = signed_url()
+    raised(verifier.verify_url_at, url.replace("jane", "john"), T0)  # Mismatch
+    raised(verifier.verify_url_at, url, T0 + 10**9)  # Expired
+    assert store.calls == []
+
+
+def test_a_store_raising_store_full_gives_store_full():
+    class Full(userhash.NonceStore):
+        def check_and_insert(self, org_id, nonce, expires_at_ms):
+            raise userhash.UserHashError.StoreFull(capacity=7, message="full")
+
+    err = raised(userhash.Verifier([SECRET], ORG, nonce_store=Full()).verify_url_at, signed_url(), T0)
+    assert isinstance(err, userhash.UserHashError.StoreFull) and err.capacity == 7
+
+
+def test_a_store_returning_a_non_bool_fails_closed():
+    class Wrong(userhash.NonceStore):
+        def check_and_insert(self, org_id, nonce, expires_at_ms):
+            return "yes"
+
+    err = raised(userhash.Verifier([SECRET], ORG, nonce_store=Wrong()).verify_url_at, signed_url(), T0)
+    assert isinstance(err, userhash.UserHashError.StoreUnavailable)
+
+
+def test_memory_store_used_directly():
+    store = userhash.MemoryNonceStore(2)
+    far = 2**62
+    assert store.check_and_insert(ORG, "n1", far) is True
+    assert store.check_and_insert(ORG, "n1", far) is False
+    assert store.check_and_insert("org_other", "n1", far) is True
+    err = raised(store.check_and_insert, ORG, "n3", far)
+    assert isinstance(err, userhash.UserHashError.StoreFull) and err.capacity == 2
+
+
+def test_key_rotation_reports_the_matching_secret():
+    verifier = userhash.Verifier([SECRET, OLD_SECRET], ORG)
+    assert verifier.verify_url_at(signed_url(nonce="rot-1-nonce"), T0).key_index == 0
+    assert verifier.verify_url_at(signed_url(nonce="rot-2-nonce", secret=OLD_SECRET), T0).key_index == 1
+
+
+# --- no secret shown -------------------------------------------------------------
+
+
+def test_no_repr_or_str_shows_a_secret(errors):
+    signer = userhash.IdentitySigner(SECRET, ORG)
+    identity = signer.sign("jane@example.com")
+    verifier = userhash.Verifier([SECRET, OLD_SECRET], ORG, nonce_store=userhash.MemoryNonceStore())
+    verified = verifier.verify_url(userhash.widget_url(BASE, identity))
+    objects = [signer, identity, verifier, verified, userhash.MemoryNonceStore(), *errors.values()]
+    for obj in objects:
+        for shown in (repr(obj), str(obj)):
+            for secret in (SECRET, OLD_SECRET, SECRET[6:], OLD_SECRET[6:]):
+                assert secret not in shown, f"{type(obj).__name__} shows a secret: {shown}"
+    assert "redacted" in repr(signer) and "redacted" in repr(verifier)
+    # Records show their (public) fields.
+    assert identity.user_hash in repr(identity) and "jane@example.com" in repr(verified)
+
+
+def test_a_weak_secret_error_does_not_echo_the_secret():
+    err = raised(userhash.Verifier, [SECRET, "tiny-secret"], ORG)
+    assert isinstance(err, userhash.UserHashError.WeakSecret)
+    assert "tiny-secret" not in f"{err} {err!r}"
+
+
+# --- argument types and bad bytes -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: userhash.sign_identifier(None, "user-1"),
+        lambda: userhash.sign_identifier(SECRET, 42),
+        lambda: userhash.sign_identifier(SECRET, ["user-1"]),
+        lambda: userhash.verify_identifier(SECRET, "user-1", 0xABC),
+        lambda: userhash.org_id_of(None),
+        lambda: userhash.IdentitySigner(12345678901234567890, ORG),
+        lambda: userhash.IdentitySigner(SECRET, None),
+        lambda: userhash.IdentitySigner(SECRET, ORG).sign(None),
+        lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", "1712345678901", NONCE),
+        lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", 1.5, NONCE),
+        lambda: userhash.Verifier(SECRET, ORG),
+        lambda: userhash.Verifier([SECRET, None], ORG),
+        lambda: userhash.Verifier([SECRET], ORG, tolerance_ms="300000"),
+        lambda: userhash.Verifier([SECRET], ORG, nonce_store={}),
+        lambda: userhash.Verifier([SECRET], ORG).verify_url(None),
+        lambda: userhash.Verifier([SECRET], ORG).verify_url_at("x", "now"),
+        lambda: userhash.widget_url(None, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c")),
+        lambda: userhash.widget_url(BASE, "not an identity"),
+        lambda: userhash.widget_url(BASE, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c"), 7),
+        lambda: userhash.widget_url(BASE, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c"), None, {"k": 1}),
+        lambda: userhash.hmac_sha256("key", b"msg"),
+    ],
+)
+def test_wrong_argument_types_raise_type_error(call):
+    with pytest.raises(TypeError):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", -1, NONCE),
+        lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", 2**64, NONCE),
+        lambda: userhash.Verifier([SECRET], ORG, tolerance_ms=-5),
+    ],
+)
+def test_out_of_range_integers_raise_value_error(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_non_utf8_bytes_are_malformed_not_a_crash():
+    err = raised(userhash.sign_identifier, SECRET, b"\xff\xfe")
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "identifier"
+    assert userhash.verify_identifier(SECRET, b"\xff", "00" * 32) is False
+    err = raised(userhash.IdentitySigner(SECRET, ORG).sign, b"jane\xff@example.com")
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "email"
+    err = raised(userhash.Verifier([SECRET], ORG).verify_url, b"orgId=org_123&email=\xff")
+    assert isinstance(err, userhash.UserHashError.Malformed)
+
+
+def test_a_one_mib_identifier_is_malformed_not_a_crash():
+    err = raised(userhash.sign_identifier, SECRET, "x" * (1 << 20))
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "identifier"
+    assert userhash.verify_identifier(SECRET, "x" * (1 << 20), "00" * 32) is False
+
+
+def test_bytes_and_str_give_the_same_answers():
+    assert userhash.sign_identifier(SECRET.encode(), b"user-1") == userhash.sign_identifier(SECRET, "user-1")
+    assert userhash.sign_identifier(bytearray(SECRET.encode()), memoryview(b"user-1")) == userhash.sign_identifier(
+        SECRET, "user-1"
+    )
+    a = userhash.IdentitySigner(SECRET.encode(), ORG).sign_at("a@b.c", T0, NONCE)
+    b = userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", T0, NONCE)
+    assert a == b
+
+
+def test_sign_makes_a_uuid_v4_nonce_and_a_millisecond_time():
+    import time
+    import uuid
+
+    before = time.time_ns() // 1_000_000
+    identity = userhash.IdentitySigner(SECRET, ORG).sign("jane@example.com")
+    after = time.time_ns() // 1_000_000
+    assert before <= identity.timestamp_ms <= after
+    assert uuid.UUID(identity.nonce).version == 4
+
+
+# --- the package ----------------------------------------------------------------------
+
+
+def test_version_is_the_crates():
+    cargo = pathlib.Path(__file__).parents[3] / "Cargo.toml"
+    line = next(x for x in cargo.read_text().splitlines() if x.startswith("version = "))
+    assert userhash.__version__ == line.split('"')[1] == importlib.metadata.version("userhash")
+
+
+def test_the_package_is_typed():
+    assert (pathlib.Path(userhash.__file__).parent / "py.typed").is_file()
+
+
+def test_all_names_exist():
+    for name in userhash.__all__:
+        assert hasattr(userhash, name), name

@@ -1,0 +1,237 @@
+"""Sign and verify who an embedded chat or support widget's user is.
+
+A customer's backend signs its logged-in user; the widget's server verifies
+the signature before it opens that user's conversation history. Two schemes,
+both HMAC-SHA256 as 64 lowercase hex characters:
+
+- the identifier hash: ``sign_identifier`` / ``verify_identifier``;
+- the signed identity: ``IdentitySigner``, ``widget_url``, ``Verifier`` (with
+  freshness, replay protection and key rotation).
+
+Every function is the Rust core's, through uniffi. This module is a thin
+facade over the generated ``userhash._native.userhash_ffi``: it accepts ``str`` (or
+``bytes``) where the generated layer takes ``bytes``, which uniffi passes to
+Rust without copying; a ``str`` argument would cost two more calls into Rust.
+It holds no logic of its own.
+
+Errors are ``UserHashError`` subclasses, one per rejection
+(``UserHashError.Expired``, ``UserHashError.Replayed``, ...), each with its
+fields and a ``message`` that says what to fix. No object, error or message
+ever shows a secret.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import typing
+
+from ._native import userhash_ffi as _ffi
+from ._native.userhash_ffi import (
+    InternalError,
+    NonceStore,
+    SignedIdentity,
+    UserHashError,
+    VerifiedIdentity,
+    hmac_sha256,
+    verify_hmac_sha256,
+)
+
+__all__ = [
+    "IdentitySigner",
+    "InternalError",
+    "MemoryNonceStore",
+    "NonceStore",
+    "SignedIdentity",
+    "UserHashError",
+    "VerifiedIdentity",
+    "Verifier",
+    "__version__",
+    "hmac_sha256",
+    "org_id_of",
+    "sign_identifier",
+    "verify_hmac_sha256",
+    "verify_identifier",
+    "widget_url",
+]
+
+__version__: str = _ffi.version()
+
+Text = typing.Union[str, bytes]
+"""Text arguments: a ``str`` is encoded as UTF-8; ``bytes`` are passed as they are."""
+
+# The exception's text is the core's message (what went wrong and what to do),
+# not uniffi's default field dump; the fields stay attributes.
+UserHashError.__str__ = lambda self: self.message  # type: ignore[method-assign,assignment]
+
+
+def _strict_bool(method: typing.Callable[..., object]) -> typing.Callable[..., bool]:
+    @functools.wraps(method)
+    def check_and_insert(self: NonceStore, org_id: str, nonce: str, expires_at_ms: int) -> bool:
+        result = method(self, org_id, nonce, expires_at_ms)
+        if type(result) is not bool:
+            raise TypeError(f"{type(self).__name__}.check_and_insert must return True or False, not {type(result).__name__}")
+        return result
+
+    return check_and_insert
+
+
+def _nonce_store_subclass(cls: type, **kwargs: object) -> None:
+    # uniffi hands Rust the truth value of whatever a store returns, so a store
+    # returning a row or a string would accept every URL. Each subclass's
+    # check_and_insert is wrapped to return a real bool or raise, and a raise
+    # refuses the request (StoreUnavailable): stores fail closed.
+    super(NonceStore, cls).__init_subclass__(**kwargs)  # type: ignore[misc]
+    method = cls.__dict__.get("check_and_insert")
+    if callable(method):
+        cls.check_and_insert = _strict_bool(method)  # type: ignore[attr-defined]
+
+
+NonceStore.__init_subclass__ = classmethod(_nonce_store_subclass)  # type: ignore[assignment,method-assign]
+
+
+def _bytes(value: object, name: str) -> bytes:
+    if type(value) is str:
+        return value.encode()  # type: ignore[attr-defined,no-any-return]
+    if type(value) is bytes:
+        return value  # type: ignore[return-value]
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
+
+
+def sign_identifier(secret: Text, identifier: Text) -> str:
+    """``hex(HMAC-SHA256(secret, identifier))``: the identifier hash (SPEC §1.1).
+
+    Raises ``UserHashError.WeakSecret`` for a secret under 16 bytes and
+    ``UserHashError.Malformed`` for an identifier outside 1..=4096 bytes.
+    """
+    return _ffi.sign_identifier(_bytes(secret, "secret"), _bytes(identifier, "identifier"))
+
+
+def verify_identifier(secret: Text, identifier: Text, hash: Text) -> bool:
+    """Whether ``hash`` is the identifier's hash, compared in constant time.
+
+    False for any mismatch or malformed hash; raises only for a weak secret
+    (a configuration mistake, not a request's).
+    """
+    return _ffi.verify_identifier(_bytes(secret, "secret"), _bytes(identifier, "identifier"), _bytes(hash, "hash"))
+
+
+def org_id_of(url: Text) -> str:
+    """The ``orgId`` a widget URL claims, unverified: to route the request to
+    that organization's ``Verifier`` before verifying it."""
+    return _ffi.org_id_of(_bytes(url, "url"))
+
+
+def widget_url(
+    base_url: str,
+    identity: SignedIdentity,
+    name: typing.Optional[str] = None,
+    params: typing.Optional[typing.Mapping[str, str]] = None,
+) -> str:
+    """The hosted widget's URL for a signed identity (SPEC §2): ``base_url``
+    with ``orgId``, ``email``, ``name``, the extra ``params`` sorted by key,
+    ``timestamp``, ``nonce`` and ``user_hash``, form-encoded as a browser's
+    ``URLSearchParams`` does. ``name`` and ``params`` are not signed."""
+    if not isinstance(identity, SignedIdentity):
+        raise TypeError(f"identity must be a SignedIdentity (from IdentitySigner.sign), not {type(identity).__name__}")
+    if params is not None:
+        if not isinstance(params, collections.abc.Mapping):
+            raise TypeError(f"params must be a mapping of str to str, not {type(params).__name__}")
+        params = dict(params)
+    return _ffi.widget_url(base_url, identity, name, params)
+
+
+class IdentitySigner:
+    """Signs identities for one organization (SPEC §1.2); the key state is
+    computed once. Safe to share between threads."""
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, secret: Text, org_id: Text) -> None:
+        self._inner = _ffi.IdentitySigner(_bytes(secret, "secret"), _bytes(org_id, "org_id"))
+
+    @property
+    def org_id(self) -> str:
+        return self._inner.org_id()
+
+    def sign(self, email: Text) -> SignedIdentity:
+        """Signs ``email`` now, with a fresh random nonce (UUID v4)."""
+        return self._inner.sign(_bytes(email, "email"))
+
+    def sign_at(self, email: Text, timestamp_ms: int, nonce: Text) -> SignedIdentity:
+        """Signs ``email`` at ``timestamp_ms`` (Unix milliseconds) with ``nonce``."""
+        return self._inner.sign_at(_bytes(email, "email"), timestamp_ms, _bytes(nonce, "nonce"))
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+
+class MemoryNonceStore(NonceStore):
+    """The embedded nonce store (SPEC §3.1): at most ``capacity`` live nonces
+    (default 100 000); when full of live ones it refuses the request
+    (``UserHashError.StoreFull``) rather than forget one. One process only.
+
+    A ``Verifier`` given this store calls it in Rust directly, never through
+    Python.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, capacity: typing.Optional[int] = None) -> None:
+        self._inner = _ffi.memory_nonce_store(capacity)
+
+    def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
+        return self._inner.check_and_insert(org_id, nonce, expires_at_ms)
+
+    def __repr__(self) -> str:
+        return "MemoryNonceStore()"
+
+
+class Verifier:
+    """Verifies signed widget URLs for one organization (SPEC §3): parse,
+    org, signature under each configured secret, freshness, replay.
+
+    ``secrets``: the current secret first, then previous ones still accepted
+    during a rotation. ``tolerance_ms``: how far a timestamp may be from now
+    (default 300 000). ``nonce_store``: a ``MemoryNonceStore``, or your own
+    ``NonceStore`` subclass (default: a memory store of its own). Share one
+    verifier between threads.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(
+        self,
+        secrets: typing.Sequence[Text],
+        org_id: Text,
+        tolerance_ms: typing.Optional[int] = None,
+        nonce_store: typing.Optional[NonceStore] = None,
+    ) -> None:
+        if isinstance(secrets, (str, bytes)):
+            raise TypeError("secrets must be a list of secrets, current first: write [secret], not secret")
+        encoded = [_bytes(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
+        if isinstance(nonce_store, MemoryNonceStore):
+            nonce_store = nonce_store._inner
+        self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store)
+
+    @property
+    def org_id(self) -> str:
+        return self._inner.org_id()
+
+    @property
+    def tolerance_ms(self) -> int:
+        return self._inner.tolerance_ms()
+
+    def verify_url(self, url: Text) -> VerifiedIdentity:
+        """Verifies a widget URL (or its query string) now. Raises a
+        ``UserHashError`` subclass naming the first check that failed."""
+        return self._inner.verify_url(_bytes(url, "url"))
+
+    def verify_url_at(self, url: Text, now_ms: int) -> VerifiedIdentity:
+        """Verifies a widget URL as if the time were ``now_ms`` (Unix ms)."""
+        return self._inner.verify_url_at(_bytes(url, "url"), now_ms)
+
+    def __repr__(self) -> str:
+        return repr(self._inner)

@@ -1,0 +1,84 @@
+//! The free functions. They take no object, so a call crosses the FFI once
+//! (plus once to free a returned string).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use userhash::Field;
+
+use crate::error::{text, UserHashError};
+use crate::records::SignedIdentity;
+use crate::store::{NonceStore, RustStore};
+
+type Result<T> = std::result::Result<T, UserHashError>;
+
+/// `hex(HMAC-SHA256(secret, identifier))` (SPEC §1.1).
+#[uniffi::export]
+pub fn sign_identifier(secret: &[u8], identifier: &[u8]) -> Result<String> {
+    Ok(userhash::sign_identifier(secret, text(identifier, Field::Identifier)?)?)
+}
+
+/// Whether `hash` is the identifier's hash under `secret`, compared in constant
+/// time. False for any mismatch or malformed input; an error only for a weak
+/// secret (a configuration mistake, not a request's).
+#[uniffi::export]
+pub fn verify_identifier(secret: &[u8], identifier: &[u8], hash: &[u8]) -> Result<bool> {
+    let (Ok(identifier), Ok(hash)) = (std::str::from_utf8(identifier), std::str::from_utf8(hash)) else {
+        // Not text, so not the identifier or hash that was signed; the secret
+        // is still checked so that a weak one is reported either way.
+        return userhash::verify_identifier(secret, "", "").map(|_| false).map_err(Into::into);
+    };
+    Ok(userhash::verify_identifier(secret, identifier, hash)?)
+}
+
+/// The hosted widget's URL for a signed identity (SPEC §2). `name` and
+/// `params` are not signed.
+#[uniffi::export(default(name = None, params = None))]
+pub fn widget_url(
+    base_url: String,
+    identity: SignedIdentity,
+    name: Option<String>,
+    params: Option<HashMap<String, String>>,
+) -> Result<String> {
+    let identity = userhash::SignedIdentity::from(identity);
+    Ok(userhash::widget_url(&base_url, &identity, name.as_deref(), params.unwrap_or_default())?)
+}
+
+/// The `orgId` a widget URL claims, unverified: for routing a request to that
+/// organization's verifier before verifying it.
+#[uniffi::export]
+pub fn org_id_of(url: &[u8]) -> Result<String> {
+    Ok(userhash::org_id_of(text(url, Field::Params)?)?)
+}
+
+/// The embedded in-memory nonce store (SPEC §3.1), holding at most `capacity`
+/// live nonces (default 100 000); when full of live ones it refuses the
+/// request (`StoreFull`) rather than forget one. One process only: share a
+/// Redis store between several.
+#[uniffi::export(default(capacity = None))]
+pub fn memory_nonce_store(capacity: Option<u64>) -> Arc<dyn NonceStore> {
+    let capacity = capacity.map_or(userhash::nonce::DEFAULT_CAPACITY, |c| usize::try_from(c).unwrap_or(usize::MAX));
+    Arc::new(RustStore::new(Arc::new(userhash::MemoryNonceStore::new(capacity))))
+}
+
+/// The library's version, the same as the Rust crate's.
+#[uniffi::export]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The bare HMAC-SHA256 both schemes are built on: the 32-byte tag of
+/// `message` under `key`. No field or strength rule applies; it is here so
+/// that peer suites (RFC 4231, Wycheproof) run through every binding. Sign
+/// users with `sign_identifier` or `IdentitySigner`, which check their inputs.
+#[uniffi::export]
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    userhash::mac::hmac_sha256(key, message).to_vec()
+}
+
+/// Whether `tag` is the full 32-byte HMAC-SHA256 of `message` under `key`,
+/// compared in constant time. A truncated tag is never accepted.
+#[uniffi::export]
+pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
+    userhash::mac::verify_hmac_sha256(key, message, tag)
+}

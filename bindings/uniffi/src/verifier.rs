@@ -1,0 +1,61 @@
+//! The verifier: the widget's server checks a signed URL (SPEC §3).
+
+use std::sync::Arc;
+
+use userhash::{Field, Secret};
+
+use crate::error::{text, UserHashError};
+use crate::records::VerifiedIdentity;
+use crate::store::{into_core, NonceStore};
+
+/// Verifies signed widget URLs for one organization: parse, org, signature
+/// under each configured secret, freshness, replay. Share one verifier
+/// between threads. Its `repr`/`toString` never shows a secret.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct Verifier(userhash::Verifier);
+
+#[uniffi::export]
+impl Verifier {
+    /// `secrets`: the current secret first, then previous ones still accepted
+    /// during a rotation. `tolerance_ms`: how far a timestamp may be from now
+    /// (default 300 000). `nonce_store`: where nonces are remembered (default:
+    /// a memory store of its own).
+    #[uniffi::constructor(default(tolerance_ms = None, nonce_store = None))]
+    pub fn new(
+        secrets: Vec<Vec<u8>>,
+        org_id: &[u8],
+        tolerance_ms: Option<u64>,
+        nonce_store: Option<Arc<dyn NonceStore>>,
+    ) -> Result<Self, UserHashError> {
+        let org_id = text(org_id, Field::OrgId)?;
+        let mut verifier = userhash::Verifier::new(secrets.into_iter().map(Secret::from), org_id)?;
+        if let Some(tolerance_ms) = tolerance_ms {
+            verifier = verifier.with_tolerance_ms(tolerance_ms);
+        }
+        if let Some(store) = nonce_store {
+            verifier = verifier.with_nonce_store(into_core(store));
+        }
+        Ok(Self(verifier))
+    }
+
+    /// The organization this verifier accepts.
+    pub fn org_id(&self) -> String {
+        self.0.org_id().to_owned()
+    }
+
+    /// How far a timestamp may be from the verifier's clock, in ms.
+    pub fn tolerance_ms(&self) -> u64 {
+        self.0.tolerance_ms()
+    }
+
+    /// Verifies a widget URL (or its query string) now.
+    pub fn verify_url(&self, url: &[u8]) -> Result<VerifiedIdentity, UserHashError> {
+        Ok(self.0.verify_url(text(url, Field::Params)?)?.into())
+    }
+
+    /// Verifies a widget URL as if the time were `now_ms` (Unix ms).
+    pub fn verify_url_at(&self, url: &[u8], now_ms: u64) -> Result<VerifiedIdentity, UserHashError> {
+        Ok(self.0.verify_url_at(text(url, Field::Params)?, now_ms)?.into())
+    }
+}
