@@ -41,7 +41,32 @@ pub fn ensure(tools: &[Tool]) -> Result<(), String> {
     if missing.is_empty() {
         return Ok(());
     }
-    let packages: Vec<&str> = missing.iter().map(|t| t.package).collect();
+    install(&missing.iter().map(|t| t.package).collect::<Vec<_>>())?;
+    for t in &missing {
+        if !on_path(t.program) {
+            return Err(format!("`{}` is still missing after installing {}", t.program, t.package));
+        }
+    }
+    Ok(())
+}
+
+/// Installs `package` when `probe` fails, for what is not a program on PATH
+/// (Debian's python3 has no `venv` without `python3-venv`).
+pub fn ensure_probe(probe: &[&str], package: &str) -> Result<(), String> {
+    let works = || cmd(probe[0], &probe[1..]).output().map(|o| o.status.success()).unwrap_or(false);
+    if works() {
+        return Ok(());
+    }
+    install(&[package])?;
+    if works() {
+        Ok(())
+    } else {
+        Err(format!("`{}` still fails after installing {package}", probe.join(" ")))
+    }
+}
+
+/// `apt-get install` as root (or through `sudo -n`), without a question.
+fn install(packages: &[&str]) -> Result<(), String> {
     println!("xtask: installing missing {} with apt-get", packages.join(", "));
     if !on_path("apt-get") {
         return Err(format!("missing {}; install them (no apt-get here to do it)", packages.join(", ")));
@@ -56,14 +81,8 @@ pub fn ensure(tools: &[Tool]) -> Result<(), String> {
     };
     status(&mut apt(&["apt-get", "update", "-qq"]))?;
     let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
-    install.extend(&packages);
-    status(&mut apt(&install))?;
-    for t in &missing {
-        if !on_path(t.program) {
-            return Err(format!("`{}` is still missing after installing {}", t.program, t.package));
-        }
-    }
-    Ok(())
+    install.extend(packages);
+    status(&mut apt(&install))
 }
 
 fn is_root() -> bool {

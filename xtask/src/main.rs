@@ -3,10 +3,12 @@
 //!
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
-//! - `cargo xtask bench`: the benchmarks behind BENCHMARKS.md;
+//! - `cargo xtask bench`, `cargo xtask bench-python`: the benchmarks behind
+//!   BENCHMARKS.md;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json.
 
 mod deps;
+mod python;
 mod run;
 mod suites;
 
@@ -17,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => suites::test_all(&args[1..]),
         Some("bench") => suites::bench(),
+        Some("bench-python") => python::bench(),
         Some("vectors") => suites::regenerate_vectors(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -37,8 +40,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test [SUITE...]  run every test suite (or the named ones: rust, vectors, interop),
-                   installing missing interpreters with apt-get
-  bench            run the benchmarks recorded in BENCHMARKS.md
+  test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
+                   python), installing missing interpreters with apt-get
+  bench            run the Rust benchmarks recorded in BENCHMARKS.md
+  bench-python     run the Python benchmark recorded in BENCHMARKS.md
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
 ";

@@ -3,11 +3,12 @@
 use std::time::Instant;
 
 use crate::deps::{self, INTEROP_TOOLS};
+use crate::python;
 use crate::run::{cmd, counted, root, status, Counts};
 
 type Suite = (&'static str, fn() -> Result<Counts, String>);
 
-const SUITES: &[Suite] = &[("vectors", vectors_fresh), ("rust", rust), ("interop", interop)];
+const SUITES: &[Suite] = &[("vectors", vectors_fresh), ("rust", rust), ("interop", interop), ("python", python::suite)];
 
 /// `cargo xtask test [SUITE...]`
 pub fn test_all(only: &[String]) -> Result<(), String> {
