@@ -117,7 +117,8 @@ impl Demo {
             Err(e) => {
                 println!("widget: rejected, {}", e.variant_name());
                 let body = format!(
-                    r#"<div id="status" class="rejected" data-result="rejected">
+                    r#"{WIDGET_BAR}
+<div id="status" class="rejected" data-result="rejected">
 <p class="label">Rejected</p>
 <p><strong id="variant">{variant}</strong></p>
 <p id="message">{message}</p>
@@ -151,7 +152,8 @@ fn verified_body(identity: &VerifiedIdentity) -> String {
         row(&format!("{k} (not signed)"), v);
     }
     format!(
-        r#"<div id="status" class="verified" data-result="verified">
+        r#"{WIDGET_BAR}
+<div id="status" class="verified" data-result="verified">
 <p class="label">✓ <span id="verified">verified as <b id="email">{email}</b></span></p>
 <dl>{details}</dl>
 </div>
@@ -161,16 +163,21 @@ fn verified_body(identity: &VerifiedIdentity) -> String {
     )
 }
 
+/// The widget's own title bar, so the page reads as a chat widget on its own too.
+const WIDGET_BAR: &str =
+    r#"<header class="widget-bar">Support chat <small>identity checked by userhash</small></header>"#;
+
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}\
 main{max-width:860px;margin:0 auto;padding:8px 24px 24px}\
 .bar{display:flex;justify-content:space-between;padding:12px 24px;background:#1d2430;color:#fff}\
 .brand{font-weight:700}\
 .url{font:12px/1.4 ui-monospace,monospace;word-break:break-all;background:#fff;border:1px solid #d6dae1;padding:8px}\
-iframe{width:100%;height:290px;border:1px solid #b9c0cc;border-radius:8px;background:#fff}\
+iframe{width:100%;height:340px;border:1px solid #b9c0cc;border-radius:8px;background:#fff}\
 #status{margin:16px;padding:12px 16px;border-radius:8px}\
 .verified{background:#e7f6ec;border:1px solid #3c9a5f}.rejected{background:#fdecec;border:1px solid #c2413b}\
 .label{font-weight:700;margin:0 0 6px}#variant{font-size:20px}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0;font-size:13px}dt{color:#5b6472}dd{margin:0}\
+.widget-bar{padding:10px 16px;background:#2f5bd3;color:#fff;font-weight:700}.widget-bar small{font-weight:400;opacity:.8;margin-left:8px}\
 .chat{margin:0 16px;padding:10px 14px;background:#fff;border:1px solid #d6dae1;border-radius:12px}";
 
 /// A complete HTML page. Nothing is cached: reloading a widget URL must reach

@@ -4,8 +4,10 @@
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
 //! - `cargo xtask bench`: the benchmarks behind BENCHMARKS.md;
-//! - `cargo xtask vectors`: regenerate tests/vectors/*.json.
+//! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
+//! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
 
+mod browser;
 mod deps;
 mod run;
 mod suites;
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
         Some("test") => suites::test_all(&args[1..]),
         Some("bench") => suites::bench(),
         Some("vectors") => suites::regenerate_vectors(),
+        Some("demo") => browser::demo(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -37,8 +40,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test [SUITE...]  run every test suite (or the named ones: rust, vectors, interop),
-                   installing missing interpreters with apt-get
+  test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
+                   browser), installing missing interpreters and Chromium with apt-get
   bench            run the benchmarks recorded in BENCHMARKS.md
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
+  demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
 ";
