@@ -20,8 +20,11 @@ const NONCE: &str = "550e8400-e29b-41d4-a716-446655440000";
 /// What a user of the SDK may put in a widget URL: every character class the
 /// form encoder treats differently (space, `+`, `@`, `*-._`, `~`, `%`, quotes,
 /// reserved URL characters, non-ASCII, a character above U+FFFF).
-fn cases() -> Vec<(String, Option<String>, Vec<(String, String)>)> {
-    let mut cases: Vec<(String, Option<String>, Vec<(String, String)>)> = vec![
+/// An email, a display name and extra params.
+type Case = (String, Option<String>, Vec<(String, String)>);
+
+fn cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = vec![
         ("jane@example.com".into(), None, vec![]),
         ("a+b@x.com".into(), Some("Alice".into()), vec![("theme".into(), "dark".into())]),
         (
