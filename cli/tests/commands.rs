@@ -449,9 +449,10 @@ fn demo_prints_its_address_and_serves_both_pages() {
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
     let origin = first.trim_end().strip_prefix("userhash demo: listening on ").unwrap_or_else(|| panic!("{first:?}"));
-    let page = http_get(origin, "/");
-    let widget = http_get(origin, "/widget?orgId=org_demo");
-    let missing = http_get(origin, "/nope");
+    let page = http(origin, "GET", "/");
+    let widget = http(origin, "GET", "/widget?orgId=org_demo");
+    let missing = http(origin, "GET", "/nope");
+    let post = http(origin, "POST", "/widget?orgId=org_demo");
     child.kill().unwrap();
     child.wait().unwrap();
     let mut rest = String::new();
@@ -465,6 +466,7 @@ fn demo_prints_its_address_and_serves_both_pages() {
     assert!(widget.starts_with("HTTP/1.1 403"), "{widget}");
     assert!(widget.contains("<strong id=\"variant\">Missing</strong>"), "{widget}");
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    assert!(post.starts_with("HTTP/1.1 405"), "GET only: {post}");
     for text in [&first, &rest, &stderr, &page, &widget] {
         assert!(!text.contains(CLI_SECRET), "the demo shows its secret: {text}");
     }
@@ -482,12 +484,13 @@ fn demo_refuses_a_non_loopback_address_and_a_taken_port() {
     assert!(out.stderr.contains("cannot listen"), "{out:?}");
 }
 
-/// One GET over a plain socket: enough for a test of a server on loopback.
-fn http_get(origin: &str, path: &str) -> String {
+/// One request over a plain socket: enough for a test of a server on loopback.
+fn http(origin: &str, method: &str, path: &str) -> String {
     use std::io::Write;
     let host = origin.strip_prefix("http://").unwrap();
     let mut stream = std::net::TcpStream::connect(host).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response

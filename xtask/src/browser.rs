@@ -26,7 +26,7 @@ pub fn suite() -> Result<Counts, String> {
 
 /// `cargo xtask demo [ARGS...]`: the README's demo command, built in release mode.
 pub fn demo(args: &[String]) -> Result<(), String> {
-    let mut all = vec!["run", "--release", "--quiet", "-p", "userhash-cli", "--", "demo"];
+    let mut all = vec!["run", "--release", "-p", "userhash-cli", "--", "demo"];
     all.extend(args.iter().map(String::as_str));
     let mut c = cmd("cargo", &all);
     // The demo runs until Ctrl-C: let it keep the terminal's stdin.
