@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+mod diagnose;
 mod error;
 mod identifier;
 mod identity;
@@ -47,6 +48,7 @@ mod secret;
 mod url;
 mod verify;
 
+pub use diagnose::{diagnose, diagnose_url, Cause, Diagnosis, SecretEdit, SignedInput};
 pub use error::{Error, Field, Result};
 pub use identifier::{check_identifier, sign_identifier, verify_identifier, IdentifierSigner, MAX_IDENTIFIER_LEN};
 pub use identity::{

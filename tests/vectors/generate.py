@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes the userhash test vectors (identifier.json, identity.json,
-widget_url.json, verify.json) from SPEC.md, using only Python's standard
-library: the hashes here are computed by `hmac`/`hashlib`, never by userhash
-itself, so the Rust core and every binding are checked against an independent
-implementation. tests/interop then re-checks them in six more languages.
+widget_url.json, verify.json, diagnose.json) from SPEC.md, using only
+Python's standard library: the hashes here are computed by `hmac`/`hashlib`,
+never by userhash itself, so the Rust core and every binding are checked
+against an independent implementation. tests/interop then re-checks them in
+six more languages.
 
     python3 tests/vectors/generate.py          # rewrite the JSON files
     python3 tests/vectors/generate.py --check  # fail if they are out of date
@@ -457,11 +458,151 @@ def verify_vectors():
     }
 
 
+# --------------------------------------------------------------------------
+# Diagnose (SPEC 6): one case per usual cause of "the hash does not match"
+
+UNKNOWN_SECRET = "whsec_nobody_knows_this_one_0000"
+
+
+def diagnose_vectors():
+    import base64
+
+    cases = []
+    email, ts, nonce = "jane@example.com", str(NOW), NONCE
+
+    def identity_input(e=email, t=ts, o=ORG, n=nonce):
+        return {"email": e, "timestamp": t, "org_id": o, "nonce": n}
+
+    def identity_mac(secret=SECRET, e=email, t=ts, o=ORG, n=nonce):
+        return mac(secret, identity_message(e, t, o, n))
+
+    def case(name, inp, hash_, expect, secrets=(SECRET,)):
+        cases.append({"name": name, "secrets": list(secrets), "input": inp, "hash": hash_, "expect": expect})
+
+    def explained(*causes):
+        return {"diagnosis": "Explained", "causes": list(causes)}
+
+    def cause(name, **fields):
+        return {"cause": name, **fields}
+
+    matches = {"diagnosis": "Matches"}
+    unexplained = {"diagnosis": "Unexplained"}
+    h = mac(SECRET, "user-42")
+    b64 = base64.b64encode(bytes.fromhex(h)).decode()
+    b64url = base64.urlsafe_b64encode(bytes.fromhex(h)).decode().rstrip("=")
+
+    # Scheme 1: identifier hash
+    case("identifier: the hash is right", {"identifier": "user-42"}, h, matches)
+    case("identifier: signed with a trailing newline", {"identifier": "user-42"}, mac(SECRET, "user-42\n"),
+         explained(cause("Whitespace", field="identifier", signed="user-42\n", given="user-42")))
+    case("identifier: checked with spaces around it", {"identifier": " user-42 "}, h,
+         explained(cause("Whitespace", field="identifier", signed="user-42", given=" user-42 ")))
+    case("identifier: the signer's secret ends with a newline", {"identifier": "user-42"}, mac(SECRET + "\n", "user-42"),
+         explained(cause("SecretWhitespace", key_index=0, edit="trailing_newline")))
+    case("identifier: the signer's secret ends with \\r\\n", {"identifier": "user-42"}, mac(SECRET + "\r\n", "user-42"),
+         explained(cause("SecretWhitespace", key_index=0, edit="trailing_crlf")))
+    case("identifier: the configured secret has a trailing space the signer's lacks", {"identifier": "user-42"},
+         h, explained(cause("SecretWhitespace", key_index=0, edit="trimmed")), secrets=(SECRET + " ",))
+    case("identifier: an email identifier signed in lower case, checked as typed",
+         {"identifier": "Jane.Doe@Example.com"}, mac(SECRET, "jane.doe@example.com"),
+         explained(cause("EmailCase", field="identifier", signed="jane.doe@example.com", given="Jane.Doe@Example.com")))
+    case("identifier: an email identifier signed capitalised, checked in lower case",
+         {"identifier": "jane.doe@example.com"}, mac(SECRET, "Jane.Doe@example.com"),
+         explained(cause("EmailCase", field="identifier", signed="Jane.Doe@example.com", given="jane.doe@example.com")))
+    case("identifier: a + read as a space", {"identifier": "a b@x.com"}, mac(SECRET, "a+b@x.com"),
+         explained(cause("PlusAsSpace", field="identifier", signed="a+b@x.com", given="a b@x.com")))
+    case("identifier: upper-case hex", {"identifier": "user-42"}, h.upper(), explained(cause("UpperCaseHex")))
+    case("identifier: base64 tag", {"identifier": "user-42"}, b64, explained(cause("Base64Tag")))
+    case("identifier: URL-safe base64 tag without padding", {"identifier": "user-42"}, b64url,
+         explained(cause("Base64Tag")))
+    case("identifier: a signed identity sent where an identifier hash was expected",
+         {"identifier": email, "timestamp": ts, "org_id": ORG, "nonce": nonce}, identity_mac(),
+         explained(cause("IdentityForIdentifierHash")))
+    case("identifier: signed with another org's secret among the configured ones", {"identifier": "user-42"},
+         mac(OTHER_ORG_SECRET, "user-42"), explained(cause("OtherSecret", key_index=1)),
+         secrets=(SECRET, OTHER_ORG_SECRET))
+    case("identifier: another org's secret and base64 at once", {"identifier": "user-42"},
+         base64.b64encode(bytes.fromhex(mac(OTHER_ORG_SECRET, "user-42"))).decode(),
+         explained(cause("OtherSecret", key_index=1), cause("Base64Tag")), secrets=(SECRET, OTHER_ORG_SECRET))
+    case("identifier: truncated hash", {"identifier": "user-42"}, h[:63], explained(cause("MalformedHash")))
+    case("identifier: none explains it (an unknown secret)", {"identifier": "user-42"}, mac(UNKNOWN_SECRET, "user-42"),
+         unexplained, secrets=(SECRET, OTHER_ORG_SECRET))
+
+    # Scheme 2: signed identity
+    case("identity: the hash is right", identity_input(), identity_mac(), matches)
+    case("identity: email signed with a trailing newline", identity_input(), identity_mac(e=email + "\n"),
+         explained(cause("Whitespace", field="email", signed=email + "\n", given=email)))
+    case("identity: org id signed with a trailing space", identity_input(), identity_mac(o=ORG + " "),
+         explained(cause("Whitespace", field="org_id", signed=ORG + " ", given=ORG)))
+    case("identity: the signer's secret ends with a newline", identity_input(), identity_mac(secret=SECRET + "\n"),
+         explained(cause("SecretWhitespace", key_index=0, edit="trailing_newline")))
+    case("identity: email signed in lower case, received as typed", identity_input(e="Jane@Example.com"),
+         identity_mac(), explained(cause("EmailCase", field="email", signed=email, given="Jane@Example.com")))
+    case("identity: a + read as a space", identity_input(e="a b@x.com"), identity_mac(e="a+b@x.com"),
+         explained(cause("PlusAsSpace", field="email", signed="a+b@x.com", given="a b@x.com")))
+    case("identity: the signer decoded a + to a space", identity_input(e="a+b@x.com"), identity_mac(e="a b@x.com"),
+         explained(cause("PlusAsSpace", field="email", signed="a b@x.com", given="a+b@x.com")))
+    raw_plus_url = "https://widget.example.com/?" + "&".join([
+        f"orgId={ORG}", "email=a+b%40x.com", f"timestamp={ts}", f"nonce={nonce}",
+        "user_hash=" + identity_mac(e="a+b@x.com")])
+    case("identity URL: a raw + in the email decodes to a space", {"url": raw_plus_url}, None,
+         explained(cause("PlusAsSpace", field="email", signed="a+b@x.com", given="a b@x.com")))
+    secs = str(NOW // 1000)
+    case("identity: signed in seconds, sent in milliseconds", identity_input(), identity_mac(t=secs),
+         explained(cause("SecondsInsteadOfMilliseconds", signed=secs, given=ts)))
+    case("identity: signed in milliseconds, sent in seconds", identity_input(t=secs), identity_mac(),
+         explained(cause("SecondsInsteadOfMilliseconds", signed=ts, given=secs)))
+    seconds_url = "https://widget.example.com/?" + query([
+        ("orgId", ORG), ("email", email), ("timestamp", secs), ("nonce", nonce),
+        ("user_hash", identity_mac(t=secs))])
+    case("identity URL: seconds signed and sent (the hash matches, the verifier says Expired)", {"url": seconds_url},
+         None, explained(cause("SecondsInsteadOfMilliseconds", signed=secs, given=secs)))
+    case("identity: upper-case hex", identity_input(), identity_mac().upper(), explained(cause("UpperCaseHex")))
+    case("identity: base64 tag", identity_input(),
+         base64.b64encode(bytes.fromhex(identity_mac())).decode(), explained(cause("Base64Tag")))
+    case("identity: an identifier hash of the email sent where a signed identity was expected", identity_input(),
+         mac(SECRET, email), explained(cause("IdentifierHashForIdentity")))
+    case("identity: signed with another org's secret among the configured ones", identity_input(),
+         identity_mac(secret=OTHER_ORG_SECRET), explained(cause("OtherSecret", key_index=1)),
+         secrets=(SECRET, OTHER_ORG_SECRET))
+    url_ok = "https://widget.example.com/?" + query([
+        ("orgId", ORG), ("email", email), ("timestamp", ts), ("nonce", nonce), ("user_hash", identity_mac())])
+    case("identity URL: the hash is right", {"url": url_ok}, None, matches)
+    case("identity URL: a hash given apart from the URL is the one checked", {"url": url_ok},
+         identity_mac(e=email + "\n"), explained(cause("Whitespace", field="email", signed=email + "\n", given=email)))
+    case("identity: none explains it (an unknown secret)", identity_input(), identity_mac(secret=UNKNOWN_SECRET),
+         unexplained, secrets=(SECRET, OTHER_ORG_SECRET))
+
+    errors = [
+        {"name": "both an identifier and an email", "secrets": [SECRET],
+         "input": {"identifier": "user-42", "email": email}, "hash": h, "error": "Malformed", "field": "identifier"},
+        {"name": "nothing signed given", "secrets": [SECRET], "input": {}, "hash": h,
+         "error": "Malformed", "field": "identifier"},
+        {"name": "identity without a nonce", "secrets": [SECRET],
+         "input": {"email": email, "timestamp": ts, "org_id": ORG}, "hash": h, "error": "Missing", "field": "nonce"},
+        {"name": "identifier with part of an identity", "secrets": [SECRET],
+         "input": {"identifier": "user-42", "timestamp": ts}, "hash": h, "error": "Missing", "field": "org_id"},
+        {"name": "URL without user_hash and no hash given", "secrets": [SECRET],
+         "input": {"url": f"orgId={ORG}&email=a%40x.com&timestamp={ts}&nonce={nonce}"}, "hash": None,
+         "error": "Missing", "field": "user_hash"},
+        {"name": "weak secret", "secrets": ["short"], "input": {"identifier": "user-42"}, "hash": h,
+         "error": "WeakSecret", "field": "secret"},
+    ]
+    return {
+        "description": "Diagnose (SPEC 6): diagnose(secrets, input, hash) names the usual cause of a hash that does not "
+                       "match. input is an identifier (with an optional timestamp, org_id and nonce), the four fields "
+                       "of a signed identity, or a widget URL (whose user_hash is used when hash is null).",
+        "cases": cases,
+        "errors": errors,
+    }
+
+
 FILES = {
     "identifier.json": identifier_vectors,
     "identity.json": identity_vectors,
     "widget_url.json": widget_url_vectors,
     "verify.json": verify_vectors,
+    "diagnose.json": diagnose_vectors,
 }
 
 

@@ -92,3 +92,10 @@ fn is_root() -> bool {
         .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
         .unwrap_or(false)
 }
+
+/// The browser test: Debian's Chromium and its chromedriver, driven from Node.
+pub const BROWSER_TOOLS: &[Tool] = &[
+    Tool { program: "chromium", package: "chromium" },
+    Tool { program: "chromedriver", package: "chromium-driver" },
+    Tool { program: "node", package: "nodejs" },
+];

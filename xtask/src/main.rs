@@ -5,8 +5,10 @@
 //!   what is missing (this is the README's test command and what CI runs);
 //! - `cargo xtask bench`, `cargo xtask bench-python`: the benchmarks behind
 //!   BENCHMARKS.md;
-//! - `cargo xtask vectors`: regenerate tests/vectors/*.json.
+//! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
+//! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
 
+mod browser;
 mod deps;
 mod python;
 mod run;
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
         Some("bench") => suites::bench(),
         Some("bench-python") => python::bench(),
         Some("vectors") => suites::regenerate_vectors(),
+        Some("demo") => browser::demo(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -41,8 +44,10 @@ usage: cargo xtask <command>
 
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
-                   python), installing missing interpreters with apt-get
+                   python, browser), installing missing interpreters and Chromium
+                   with apt-get
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
+  demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
 ";

@@ -8,7 +8,13 @@ use crate::run::{cmd, counted, root, status, Counts};
 
 type Suite = (&'static str, fn() -> Result<Counts, String>);
 
-const SUITES: &[Suite] = &[("vectors", vectors_fresh), ("rust", rust), ("interop", interop), ("python", python::suite)];
+const SUITES: &[Suite] = &[
+    ("vectors", vectors_fresh),
+    ("rust", rust),
+    ("interop", interop),
+    ("python", python::suite),
+    ("browser", crate::browser::suite),
+];
 
 /// `cargo xtask test [SUITE...]`
 pub fn test_all(only: &[String]) -> Result<(), String> {

@@ -1,0 +1,375 @@
+//! The commands of SPEC §5.1: their flags, their help, and what each prints.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use userhash::{
+    check_timestamp, diagnose, diagnose_url, sign_identifier, verify_identifier, widget_url, Diagnosis, IdentitySigner,
+    Secret, SignedIdentity, SignedInput, VerifiedIdentity, Verifier,
+};
+
+use crate::output::{Failure, REJECTED};
+use crate::{demo, secrets};
+
+const ABOUT: &str = "Sign and verify who an embedded chat widget's user is (HMAC-SHA256), \
+find out why a hash does not match, and run a local end-to-end demo.";
+
+const LONG_ABOUT: &str = "\
+Sign and verify who an embedded chat widget's user is (HMAC-SHA256), find out why a
+hash does not match, and run a local end-to-end demo.
+
+Secrets are read from the USERHASH_SECRET environment variable or from --secret-file FILE
+(one secret per line, the current one first, then previous ones still accepted), never
+from the command line. Results go to stdout, reasons to stderr (the rejection's name
+first). Exit status: 0 signed or valid, 1 rejected, 2 a usage or input error.";
+
+const EXAMPLES: &str = "\
+Examples:
+  userhash demo                                   # the demo on http://127.0.0.1:8080
+  export USERHASH_SECRET=\"$(cat widget-secret.txt)\"
+  userhash sign-identifier --identifier user-42
+  userhash widget-url --base https://widget.example.com/ --org org_123 --email a+b@example.com
+  userhash verify-url \"$URL\" --org org_123
+  userhash diagnose --url \"$URL\"                  # why does this hash not match?";
+
+#[derive(Parser, Debug)]
+#[command(name = "userhash", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(propagate_version = true, arg_required_else_help = true)]
+pub struct Cli {
+    /// Read the secrets from FILE: one per line, the current one first, then
+    /// previous ones still accepted (instead of USERHASH_SECRET)
+    #[arg(long, global = true, value_name = "FILE")]
+    secret_file: Option<PathBuf>,
+
+    /// Refused: a secret on the command line shows in `ps` and shell history.
+    #[arg(long, global = true, hide = true, value_name = "SECRET")]
+    secret: Option<OsString>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the identifier hash of --identifier (SPEC §1.1): hex(HMAC-SHA256(secret, identifier))
+    #[command(after_help = "Example:\n  USERHASH_SECRET=\"$SECRET\" userhash sign-identifier --identifier user-42")]
+    SignIdentifier {
+        /// The user's id or email, signed exactly as given
+        #[arg(long, value_name = "ID")]
+        identifier: String,
+    },
+
+    /// Check an identifier hash: print `valid` (exit 0) or `invalid` (exit 1)
+    #[command(
+        after_help = "A hash made with any configured secret is valid (key rotation).\n\nExample:\n  userhash verify-identifier --identifier user-42 --hash 6a1e...c3"
+    )]
+    VerifyIdentifier {
+        /// The identifier that was signed
+        #[arg(long, value_name = "ID")]
+        identifier: String,
+        /// The 64-hex-character hash to check (either case)
+        #[arg(long, value_name = "HASH")]
+        hash: String,
+    },
+
+    /// Sign an identity (SPEC §1.2) and print it as one JSON object:
+    /// email, timestamp, orgId, nonce, user_hash
+    #[command(
+        after_help = "Without --timestamp and --nonce: now (Unix milliseconds) and a fresh UUID v4.\n\nExample:\n  userhash sign-identity --org org_123 --email jane@example.com\n  {\"email\":\"jane@example.com\",\"timestamp\":\"1712345678901\",\"orgId\":\"org_123\",\"nonce\":\"…\",\"user_hash\":\"…\"}"
+    )]
+    SignIdentity {
+        #[command(flatten)]
+        identity: IdentityArgs,
+    },
+
+    /// Sign an identity and print the widget URL that carries it (SPEC §2)
+    #[command(
+        after_help = "The query is encoded as JavaScript's URLSearchParams does: orgId, email, name, the --param pairs sorted by key, timestamp, nonce, user_hash.\n\nExample:\n  userhash widget-url --base https://widget.example.com/ --org org_123 --email a+b@example.com --name Alice --param theme=dark"
+    )]
+    WidgetUrl {
+        /// The hosted widget's address; its own query is kept
+        #[arg(long, value_name = "URL")]
+        base: String,
+        #[command(flatten)]
+        identity: IdentityArgs,
+        /// The display name (not signed)
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// An extra parameter (not signed); repeat for more
+        #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+    },
+
+    /// Verify a widget URL (SPEC §3): print the verified identity as JSON (exit 0)
+    /// or the rejection on stderr, its name first (exit 1)
+    #[command(
+        after_help = "Each run has its own nonce store, so a replay shows only within one process (see `userhash demo`).\n\nExample:\n  userhash verify-url 'https://widget.example.com/?orgId=org_123&email=…&user_hash=…' --org org_123"
+    )]
+    VerifyUrl {
+        /// The full widget URL, or its query string
+        #[arg(value_name = "URL")]
+        url: String,
+        /// The org this verifier is for
+        #[arg(long, value_name = "ORG")]
+        org: String,
+        /// Verify as if the clock read MS (Unix milliseconds)
+        #[arg(long, value_name = "MS")]
+        now: Option<u64>,
+        /// How far a timestamp may be from the clock, either way
+        #[arg(long, value_name = "N", default_value_t = userhash::DEFAULT_TOLERANCE_MS)]
+        tolerance_ms: u64,
+    },
+
+    /// Explain why a hash does not match (SPEC §6): whitespace, email case, `+` read
+    /// as a space, seconds, hex case, base64, the other scheme, another org's secret
+    #[command(after_help = DIAGNOSE_HELP)]
+    Diagnose(DiagnoseArgs),
+
+    /// Serve the end-to-end demo (SPEC §7) on 127.0.0.1: a customer page that signs its
+    /// logged-in user and embeds the widget, and the widget page that verifies it
+    #[command(
+        after_help = "Uses USERHASH_SECRET (or --secret-file) when set, else a secret made for this run.\n\nExample:\n  userhash demo --addr 127.0.0.1:8080     # then open http://127.0.0.1:8080/"
+    )]
+    Demo {
+        /// The loopback address and port to listen on (port 0: any free port)
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+}
+
+const DIAGNOSE_HELP: &str = "\
+Give what was signed (an --identifier; or --email, --timestamp, --org and --nonce; or a
+widget --url) and the --hash that failed (a --url brings its own user_hash). Prints the
+cause that reproduces the hash and how to fix it (exit 1), `Matches` when the hash is
+right (exit 0), or `Unexplained` when no usual cause explains it (exit 1): then the
+secret itself is the likely cause. With several secrets (--secret-file), the first is
+the one expected, the others are checked as another org's or a previous secret.
+
+Examples:
+  userhash diagnose --url 'https://widget.example.com/?orgId=org_123&email=a+b%40x.com&…'
+  userhash diagnose --identifier user-42 --hash 3F1C…";
+
+#[derive(Args, Debug)]
+struct IdentityArgs {
+    /// The organization's id
+    #[arg(long, value_name = "ORG")]
+    org: String,
+    /// The logged-in user's email, signed exactly as given
+    #[arg(long, value_name = "EMAIL")]
+    email: String,
+    /// Sign at this Unix time in milliseconds instead of now (with --nonce)
+    #[arg(long, value_name = "MS", requires = "nonce")]
+    timestamp: Option<String>,
+    /// Sign with this nonce instead of a fresh UUID v4 (with --timestamp; a reused nonce is a replay)
+    #[arg(long, value_name = "N", requires = "timestamp")]
+    nonce: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct DiagnoseArgs {
+    /// The identifier an identifier hash was expected over
+    #[arg(long, value_name = "ID", conflicts_with_all = ["email", "url"])]
+    identifier: Option<String>,
+    /// The email of a signed identity
+    #[arg(long, value_name = "EMAIL", conflicts_with = "url")]
+    email: Option<String>,
+    /// The timestamp as received (its exact digits)
+    #[arg(long, value_name = "MS", conflicts_with = "url")]
+    timestamp: Option<String>,
+    /// The org id
+    #[arg(long, value_name = "ORG", conflicts_with = "url")]
+    org: Option<String>,
+    /// The nonce
+    #[arg(long, value_name = "N", conflicts_with = "url")]
+    nonce: Option<String>,
+    /// A whole widget URL (or its query): its signed fields and its user_hash
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The hash that failed (with --url: instead of the URL's user_hash)
+    #[arg(long, value_name = "HASH", required_unless_present = "url")]
+    hash: Option<String>,
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    text.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).ok_or_else(|| format!("`{text}` is not KEY=VALUE"))
+}
+
+/// Runs the parsed command; `Ok` carries the exit code of a command that
+/// finished without an error of its own (0, or 1 for `invalid`).
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if cli.secret.is_some() {
+        return Err(Failure::usage(
+            "--secret is refused: a secret on the command line shows in `ps` and shell history; \
+             set USERHASH_SECRET or pass --secret-file FILE",
+        ));
+    }
+    let file = cli.secret_file.as_deref();
+    match cli.command {
+        Command::Demo { addr } => {
+            demo::run(addr, secrets::load_optional(file)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SignIdentifier { identifier } => {
+            let secrets = secrets::load(file)?;
+            let hash = sign_identifier(&secrets[0], &identifier).map_err(Failure::input)?;
+            print_line(&hash)
+        }
+        Command::VerifyIdentifier { identifier, hash } => {
+            let secrets = secrets::load(file)?;
+            for secret in &secrets {
+                if verify_identifier(secret, &identifier, &hash).map_err(Failure::input)? {
+                    return print_line("valid");
+                }
+            }
+            print_line("invalid")?;
+            eprintln!(
+                "Mismatch: the hash is not the identifier hash of this identifier under any configured secret; \
+                 `userhash diagnose --identifier ... --hash ...` names the usual causes"
+            );
+            Ok(ExitCode::from(REJECTED))
+        }
+        Command::SignIdentity { identity } => {
+            let signed = sign(&secrets::load(file)?[0], &identity)?;
+            print_json(&IdentityJson::from(&signed))
+        }
+        Command::WidgetUrl { base, identity, name, params } => {
+            let signed = sign(&secrets::load(file)?[0], &identity)?;
+            let url = widget_url(&base, &signed, name.as_deref(), params).map_err(Failure::input)?;
+            print_line(&url)
+        }
+        Command::VerifyUrl { url, org, now, tolerance_ms } => {
+            let secrets = secrets::load(file)?;
+            let verifier = Verifier::new(secrets, &org).map_err(Failure::input)?.with_tolerance_ms(tolerance_ms);
+            let result = match now {
+                Some(now) => verifier.verify_url_at(&url, now),
+                None => verifier.verify_url(&url),
+            };
+            let identity = result.map_err(Failure::rejection)?;
+            print_json(&VerifiedJson::from(&identity))
+        }
+        Command::Diagnose(args) => run_diagnose(secrets::load(file)?, args),
+    }
+}
+
+fn sign(secret: &Secret, args: &IdentityArgs) -> Result<SignedIdentity, Failure> {
+    let signer = IdentitySigner::new(secret.clone(), &args.org).map_err(Failure::input)?;
+    let result = match (&args.timestamp, &args.nonce) {
+        (Some(timestamp), Some(nonce)) => {
+            let timestamp_ms = check_timestamp(timestamp).map_err(Failure::input)?;
+            signer.sign_at(&args.email, timestamp_ms, nonce)
+        }
+        // clap makes --timestamp and --nonce come together.
+        _ => signer.sign(&args.email),
+    };
+    result.map_err(Failure::input)
+}
+
+fn run_diagnose(secrets: Vec<Secret>, args: DiagnoseArgs) -> Result<ExitCode, Failure> {
+    let diagnosis = match &args.url {
+        Some(url) => diagnose_url(secrets, url, args.hash.as_deref()),
+        None => {
+            let signed = SignedInput {
+                identifier: args.identifier,
+                email: args.email,
+                timestamp: args.timestamp,
+                org_id: args.org,
+                nonce: args.nonce,
+            };
+            diagnose(secrets, &signed, args.hash.as_deref().unwrap_or_default())
+        }
+    }
+    .map_err(Failure::input)?;
+    let mut text = String::new();
+    match &diagnosis {
+        Diagnosis::Explained { causes } => {
+            for cause in causes {
+                text.push_str(&format!("{}: {cause}\n", cause.name()));
+            }
+        }
+        other => text.push_str(&format!("{}: {other}\n", other.name())),
+    }
+    print_text(&text)?;
+    Ok(if matches!(diagnosis, Diagnosis::Matches) { ExitCode::SUCCESS } else { ExitCode::from(REJECTED) })
+}
+
+/// `sign-identity`'s object, in SPEC §5.1's order and names (the URL's).
+#[derive(Serialize)]
+struct IdentityJson<'a> {
+    email: &'a str,
+    timestamp: String,
+    #[serde(rename = "orgId")]
+    org_id: &'a str,
+    nonce: &'a str,
+    user_hash: &'a str,
+}
+
+impl<'a> From<&'a SignedIdentity> for IdentityJson<'a> {
+    fn from(id: &'a SignedIdentity) -> Self {
+        IdentityJson {
+            email: &id.email,
+            timestamp: id.timestamp(),
+            org_id: &id.org_id,
+            nonce: &id.nonce,
+            user_hash: &id.user_hash,
+        }
+    }
+}
+
+/// `verify-url`'s object: the verified identity with the API's field names.
+#[derive(Serialize)]
+struct VerifiedJson<'a> {
+    email: &'a str,
+    org_id: &'a str,
+    timestamp_ms: u64,
+    nonce: &'a str,
+    name: Option<&'a str>,
+    params: &'a std::collections::BTreeMap<String, String>,
+    key_index: usize,
+}
+
+impl<'a> From<&'a VerifiedIdentity> for VerifiedJson<'a> {
+    fn from(id: &'a VerifiedIdentity) -> Self {
+        VerifiedJson {
+            email: &id.email,
+            org_id: &id.org_id,
+            timestamp_ms: id.timestamp_ms,
+            nonce: &id.nonce,
+            name: id.name.as_deref(),
+            params: &id.params,
+            key_index: id.key_index,
+        }
+    }
+}
+
+fn print_json(value: &impl Serialize) -> Result<ExitCode, Failure> {
+    let text = serde_json::to_string(value).map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
+    print_line(&text)
+}
+
+fn print_line(line: &str) -> Result<ExitCode, Failure> {
+    print_text(&format!("{line}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is an error, not a panic.
+fn print_text(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

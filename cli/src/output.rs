@@ -1,0 +1,42 @@
+//! How a command ends: what it prints on stderr and which exit code it gives.
+
+use std::process::ExitCode;
+
+/// Exit code 1: the hash, URL or identity was rejected.
+pub const REJECTED: u8 = 1;
+/// Exit code 2: a usage or input error (a bad flag, a weak secret, a malformed field).
+pub const USAGE: u8 = 2;
+
+/// A command that did not succeed: one line on stderr, variant name first.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// A usage problem of the CLI's own (no secret, an unreadable file): exit 2.
+    pub fn usage(message: impl std::fmt::Display) -> Self {
+        Failure { code: USAGE, message: format!("error: {message}") }
+    }
+
+    /// A core error met while reading the inputs or the configuration: exit 2.
+    pub fn input(err: userhash::Error) -> Self {
+        Failure { code: USAGE, message: describe(&err) }
+    }
+
+    /// A core error that rejects what was checked: exit 1.
+    pub fn rejection(err: userhash::Error) -> Self {
+        Failure { code: REJECTED, message: describe(&err) }
+    }
+
+    pub fn report(self) -> ExitCode {
+        eprintln!("{}", self.message);
+        ExitCode::from(self.code)
+    }
+}
+
+/// `Expired: the signature is ...`: the variant's name first, for scripts.
+pub fn describe(err: &userhash::Error) -> String {
+    format!("{}: {err}", err.variant_name())
+}

@@ -1,0 +1,72 @@
+//! Running the built `userhash` binary, and the rule every run is checked
+//! against: no configured secret appears in anything it prints.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// Every secret the CLI tests configure, from the vectors and their own.
+pub const SECRET: &str = "whsec_9f2c4e7a1b3d5f60a8c2e4b6d8f0a1c3";
+pub const OLD_SECRET: &str = "whsec_old_4b1e7d0c9a8f6e5d4c3b2a19";
+pub const OTHER_ORG_SECRET: &str = "whsec_other_org_5a6b7c8d9e0f1a2b";
+pub const CLI_SECRET: &str = "cli-test-secret-7e3a9c1f5b2d8e4a";
+
+/// What a run gave back.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The binary with a clean environment: no secret unless a test gives one.
+pub fn userhash(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_userhash"));
+    c.args(args).env_remove("USERHASH_SECRET").env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    c
+}
+
+/// Runs to completion and checks that no secret it was given, nor any of the
+/// suite's, shows on stdout or stderr.
+pub fn run(c: &mut Command) -> Out {
+    let output = c.output().expect("the userhash binary runs");
+    let out = Out {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    let mut secrets: Vec<String> = [SECRET, OLD_SECRET, OTHER_ORG_SECRET, CLI_SECRET].map(String::from).to_vec();
+    if let Some(env) = c.get_envs().find(|(k, _)| *k == "USERHASH_SECRET").and_then(|(_, v)| v) {
+        secrets.push(env.to_string_lossy().into_owned());
+    }
+    assert_no_secret(&out, &secrets);
+    out
+}
+
+pub fn assert_no_secret(out: &Out, secrets: &[String]) {
+    for secret in secrets.iter().map(|s| s.trim()).filter(|s| s.len() >= 8) {
+        assert!(!out.stdout.contains(secret), "stdout shows a secret: {out:?}");
+        assert!(!out.stderr.contains(secret), "stderr shows a secret: {out:?}");
+    }
+}
+
+/// A secret file under the test's own temporary directory.
+pub fn secret_file(name: &str, contents: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-secrets");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+pub fn vectors(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+pub fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("expected a string, got {v}"))
+}
