@@ -49,7 +49,7 @@
 // API's own. The numbers are stable. `userhash_status_message` gives a fixed
 // sentence for a code, `userhash_last_error_message` the detailed message of
 // the calling thread's last failed call.
-typedef enum userhash_status {
+typedef enum {
   // Success.
   USERHASH_OK = 0,
   // `WeakSecret`: a secret shorter than `USERHASH_MIN_SECRET_LEN` bytes.
@@ -100,7 +100,7 @@ typedef struct userhash_verifier userhash_verifier;
 // `ptr[len]` is also a NUL, so `ptr` can be used as a C string (unless the
 // text itself holds a NUL byte, which a URL's `%00` can decode to: `len` is
 // the truth). In an argument, `ptr` must not be NULL.
-typedef struct userhash_str {
+typedef struct {
   const char *ptr;
   size_t len;
 } userhash_str;
@@ -113,23 +113,23 @@ typedef struct userhash_str {
 // An application may also fill one itself (pointing at its own memory) to
 // build a widget URL from an identity signed elsewhere; `userhash_widget_url`
 // checks every field again. Never pass such a one to the `_free` function.
-typedef struct userhash_signed_identity {
+typedef struct {
   // The user's email, as signed.
-  struct userhash_str email;
+  userhash_str email;
   // Unix time in milliseconds.
   uint64_t timestamp_ms;
   // The organization the signer is for.
-  struct userhash_str org_id;
+  userhash_str org_id;
   // The nonce (a lowercase UUID v4 unless given to `_sign_at`).
-  struct userhash_str nonce;
+  userhash_str nonce;
   // The signature: `USERHASH_HEX_LEN` lowercase hex characters.
-  struct userhash_str user_hash;
+  userhash_str user_hash;
 } userhash_signed_identity;
 
 // A URL parameter: a key and its value.
-typedef struct userhash_param {
-  struct userhash_str key;
-  struct userhash_str value;
+typedef struct {
+  userhash_str key;
+  userhash_str value;
 } userhash_param;
 
 // A nonce store written by the application (its own database, a shared
@@ -151,18 +151,18 @@ typedef int (*userhash_nonce_check_fn)(void *context,
 // Who the widget's user is, once every check has passed. Every text is
 // NUL-terminated and `len` long. Made by `userhash_verifier_verify_url(_at)`,
 // read-only, freed with `userhash_verified_identity_free`.
-typedef struct userhash_verified_identity {
-  struct userhash_str email;
-  struct userhash_str org_id;
+typedef struct {
+  userhash_str email;
+  userhash_str org_id;
   // Unix time in milliseconds.
   uint64_t timestamp_ms;
-  struct userhash_str nonce;
+  userhash_str nonce;
   // The display name; `name.ptr` is NULL when the URL had none. Not
   // signed: show it, don't trust it.
-  struct userhash_str name;
+  userhash_str name;
   // Every other parameter of the URL, sorted by key (UTF-8 byte order);
   // NULL when `params_len` is 0. Not signed.
-  const struct userhash_param *params;
+  const userhash_param *params;
   size_t params_len;
   // Which configured secret matched: 0 is the current one, higher ones
   // are previous secrets still accepted during a rotation.
@@ -187,12 +187,12 @@ extern "C" {
 //
 // # Safety
 // Each pointer must be valid for its length.
-enum userhash_status userhash_sign_identifier(const char *secret,
-                                              size_t secret_len,
-                                              const char *identifier,
-                                              size_t identifier_len,
-                                              char *out_hex,
-                                              size_t out_hex_len);
+userhash_status userhash_sign_identifier(const char *secret,
+                                         size_t secret_len,
+                                         const char *identifier,
+                                         size_t identifier_len,
+                                         char *out_hex,
+                                         size_t out_hex_len);
 
 // Checks an identifier hash (SPEC §3, last paragraph), in constant time:
 // sets `*out_valid` to whether `hash_hex` is `identifier`'s hash under
@@ -207,13 +207,13 @@ enum userhash_status userhash_sign_identifier(const char *secret,
 //
 // # Safety
 // Each pointer must be valid for its length; `out_valid` for one `bool`.
-enum userhash_status userhash_verify_identifier(const char *secret,
-                                                size_t secret_len,
-                                                const char *identifier,
-                                                size_t identifier_len,
-                                                const char *hash_hex,
-                                                size_t hash_hex_len,
-                                                bool *out_valid);
+userhash_status userhash_verify_identifier(const char *secret,
+                                           size_t secret_len,
+                                           const char *identifier,
+                                           size_t identifier_len,
+                                           const char *hash_hex,
+                                           size_t hash_hex_len,
+                                           bool *out_valid);
 
 // Makes a signer for `org_id` (1 to `USERHASH_MAX_ORG_ID_LEN` bytes, no `|`,
 // whitespace or control character) with `secret` (at least
@@ -224,11 +224,11 @@ enum userhash_status userhash_verify_identifier(const char *secret,
 //
 // # Safety
 // Each pointer must be valid for its length; `out_signer` for one pointer.
-enum userhash_status userhash_identity_signer_new(const char *secret,
-                                                  size_t secret_len,
-                                                  const char *org_id,
-                                                  size_t org_id_len,
-                                                  struct userhash_identity_signer **out_signer);
+userhash_status userhash_identity_signer_new(const char *secret,
+                                             size_t secret_len,
+                                             const char *org_id,
+                                             size_t org_id_len,
+                                             userhash_identity_signer **out_signer);
 
 // Frees a signer and wipes its key, then sets `*signer` to NULL. `signer`
 // is the address of your pointer: freeing it twice frees it once;
@@ -236,7 +236,7 @@ enum userhash_status userhash_identity_signer_new(const char *secret,
 //
 // # Safety
 // `*signer` must be NULL or a signer from `userhash_identity_signer_new`.
-void userhash_identity_signer_free(struct userhash_identity_signer **signer);
+void userhash_identity_signer_free(userhash_identity_signer **signer);
 
 // Signs `email` now, with a fresh random nonce (a lowercase UUID v4 from the
 // operating system's CSPRNG): `*out_identity` is a new signed identity, to
@@ -247,10 +247,10 @@ void userhash_identity_signer_free(struct userhash_identity_signer **signer);
 // # Safety
 // `signer` must be a live signer; `email` valid for `email_len` bytes;
 // `out_identity` valid for one pointer.
-enum userhash_status userhash_identity_signer_sign(const struct userhash_identity_signer *signer,
-                                                   const char *email,
-                                                   size_t email_len,
-                                                   struct userhash_signed_identity **out_identity);
+userhash_status userhash_identity_signer_sign(const userhash_identity_signer *signer,
+                                              const char *email,
+                                              size_t email_len,
+                                              userhash_signed_identity **out_identity);
 
 // Like `userhash_identity_signer_sign`, at a given time (Unix milliseconds,
 // at most 16 digits) with a given nonce (8 to 128 characters from
@@ -259,20 +259,20 @@ enum userhash_status userhash_identity_signer_sign(const struct userhash_identit
 //
 // # Safety
 // As `userhash_identity_signer_sign`; `nonce` valid for `nonce_len` bytes.
-enum userhash_status userhash_identity_signer_sign_at(const struct userhash_identity_signer *signer,
-                                                      const char *email,
-                                                      size_t email_len,
-                                                      uint64_t timestamp_ms,
-                                                      const char *nonce,
-                                                      size_t nonce_len,
-                                                      struct userhash_signed_identity **out_identity);
+userhash_status userhash_identity_signer_sign_at(const userhash_identity_signer *signer,
+                                                 const char *email,
+                                                 size_t email_len,
+                                                 uint64_t timestamp_ms,
+                                                 const char *nonce,
+                                                 size_t nonce_len,
+                                                 userhash_signed_identity **out_identity);
 
 // Frees a signed identity made by the library and sets `*identity` to NULL;
 // `identity == NULL` or `*identity == NULL` does nothing.
 //
 // # Safety
 // `*identity` must be NULL or come from `userhash_identity_signer_sign(_at)`.
-void userhash_signed_identity_free(struct userhash_signed_identity **identity);
+void userhash_signed_identity_free(userhash_signed_identity **identity);
 
 // Builds the hosted widget's URL for a signed identity (SPEC §2): appends to
 // `base_url`'s query, in this order, `orgId`, `email`, `name` (if given),
@@ -295,15 +295,15 @@ void userhash_signed_identity_free(struct userhash_signed_identity **identity);
 // # Safety
 // Each pointer must be valid for its length (`params` for `params_len`
 // items); `out_url` for one pointer.
-enum userhash_status userhash_widget_url(const char *base_url,
-                                         size_t base_url_len,
-                                         const struct userhash_signed_identity *identity,
-                                         const char *name,
-                                         size_t name_len,
-                                         const struct userhash_param *params,
-                                         size_t params_len,
-                                         char **out_url,
-                                         size_t *out_url_len);
+userhash_status userhash_widget_url(const char *base_url,
+                                    size_t base_url_len,
+                                    const userhash_signed_identity *identity,
+                                    const char *name,
+                                    size_t name_len,
+                                    const userhash_param *params,
+                                    size_t params_len,
+                                    char **out_url,
+                                    size_t *out_url_len);
 
 // Frees a string the library made (a widget URL) and sets `*string` to
 // NULL; `string == NULL` or `*string == NULL` does nothing.
@@ -318,12 +318,12 @@ void userhash_string_free(char **string);
 //
 // # Safety
 // Each pointer must be valid for its length.
-enum userhash_status userhash_hmac_sha256(const uint8_t *key,
-                                          size_t key_len,
-                                          const uint8_t *message,
-                                          size_t message_len,
-                                          uint8_t *out_tag,
-                                          size_t out_tag_len);
+userhash_status userhash_hmac_sha256(const uint8_t *key,
+                                     size_t key_len,
+                                     const uint8_t *message,
+                                     size_t message_len,
+                                     uint8_t *out_tag,
+                                     size_t out_tag_len);
 
 // Whether `tag` (`tag_len` bytes) is the full HMAC-SHA256 of `message` under
 // `key`, compared in constant time. A truncated tag is never accepted.
@@ -331,13 +331,13 @@ enum userhash_status userhash_hmac_sha256(const uint8_t *key,
 //
 // # Safety
 // Each pointer must be valid for its length; `out_valid` for one `bool`.
-enum userhash_status userhash_verify_hmac_sha256(const uint8_t *key,
-                                                 size_t key_len,
-                                                 const uint8_t *message,
-                                                 size_t message_len,
-                                                 const uint8_t *tag,
-                                                 size_t tag_len,
-                                                 bool *out_valid);
+userhash_status userhash_verify_hmac_sha256(const uint8_t *key,
+                                            size_t key_len,
+                                            const uint8_t *message,
+                                            size_t message_len,
+                                            const uint8_t *tag,
+                                            size_t tag_len,
+                                            bool *out_valid);
 
 // A fixed, static sentence for a status code, e.g. "the hash does not match
 // under any configured secret" for `USERHASH_MISMATCH`; an unknown code
@@ -353,7 +353,7 @@ const char *userhash_status_name(int status);
 // The status of the calling thread's last call into userhash (the accessors
 // `userhash_status_*` and `userhash_last_error_*` and the `_free` functions
 // do not count): `USERHASH_OK` if it succeeded.
-enum userhash_status userhash_last_error_status(void);
+userhash_status userhash_last_error_status(void);
 
 // The detailed message of the calling thread's last call, if it failed: the
 // core's message, which says what to do next (never a secret). "" when that
@@ -384,11 +384,11 @@ uint64_t userhash_last_error_ms(void);
 // # Safety
 // `secrets` must point to `secrets_len` valid `userhash_str` (NULL only when
 // `secrets_len` is 0); `org_id` valid for `org_id_len` bytes.
-enum userhash_status userhash_verifier_new(const struct userhash_str *secrets,
-                                           size_t secrets_len,
-                                           const char *org_id,
-                                           size_t org_id_len,
-                                           struct userhash_verifier **out_verifier);
+userhash_status userhash_verifier_new(const userhash_str *secrets,
+                                      size_t secrets_len,
+                                      const char *org_id,
+                                      size_t org_id_len,
+                                      userhash_verifier **out_verifier);
 
 // Frees a verifier (and its own nonce store) and wipes its keys, then sets
 // `*verifier` to NULL; `verifier == NULL` or `*verifier == NULL` does nothing.
@@ -396,14 +396,14 @@ enum userhash_status userhash_verifier_new(const struct userhash_str *secrets,
 // # Safety
 // `*verifier` must be NULL or a verifier from `userhash_verifier_new`, used
 // by no other thread.
-void userhash_verifier_free(struct userhash_verifier **verifier);
+void userhash_verifier_free(userhash_verifier **verifier);
 
 // Accepts timestamps at most `tolerance_ms` from the clock, either way.
 //
 // # Safety
 // `verifier` must be a live verifier that no other thread is using.
-enum userhash_status userhash_verifier_set_tolerance_ms(struct userhash_verifier *verifier,
-                                                        uint64_t tolerance_ms);
+userhash_status userhash_verifier_set_tolerance_ms(userhash_verifier *verifier,
+                                                   uint64_t tolerance_ms);
 
 // Gives the verifier a new memory nonce store of its own that holds at most
 // `capacity` live nonces (0 refuses every URL with `USERHASH_STORE_FULL`).
@@ -411,8 +411,8 @@ enum userhash_status userhash_verifier_set_tolerance_ms(struct userhash_verifier
 //
 // # Safety
 // `verifier` must be a live verifier that no other thread is using.
-enum userhash_status userhash_verifier_set_memory_store(struct userhash_verifier *verifier,
-                                                        size_t capacity);
+userhash_status userhash_verifier_set_memory_store(userhash_verifier *verifier,
+                                                   size_t capacity);
 
 // Makes the verifier remember nonces through `check` (see
 // `userhash_nonce_check_fn`), called with `context` as its first argument.
@@ -423,19 +423,19 @@ enum userhash_status userhash_verifier_set_memory_store(struct userhash_verifier
 // `verifier` must be a live verifier that no other thread is using; `check`
 // and `context` must stay usable for the verifier's lifetime, from every
 // thread that verifies with it.
-enum userhash_status userhash_verifier_set_nonce_store(struct userhash_verifier *verifier,
-                                                       userhash_nonce_check_fn check,
-                                                       void *context);
+userhash_status userhash_verifier_set_nonce_store(userhash_verifier *verifier,
+                                                  userhash_nonce_check_fn check,
+                                                  void *context);
 
 // Verifies a widget URL (a full URL or a bare query string) against the
 // system clock; see `userhash_verifier_verify_url_at`.
 //
 // # Safety
 // As `userhash_verifier_verify_url_at`.
-enum userhash_status userhash_verifier_verify_url(const struct userhash_verifier *verifier,
-                                                  const char *url,
-                                                  size_t url_len,
-                                                  struct userhash_verified_identity **out_identity);
+userhash_status userhash_verifier_verify_url(const userhash_verifier *verifier,
+                                             const char *url,
+                                             size_t url_len,
+                                             userhash_verified_identity **out_identity);
 
 // Verifies a widget URL as if the clock read `now_ms` (Unix milliseconds).
 // The checks run in SPEC §3's order: parse (`USERHASH_MISSING`,
@@ -451,18 +451,18 @@ enum userhash_status userhash_verifier_verify_url(const struct userhash_verifier
 // # Safety
 // `verifier` must be a live verifier; `url` valid for `url_len` bytes;
 // `out_identity` valid for one pointer.
-enum userhash_status userhash_verifier_verify_url_at(const struct userhash_verifier *verifier,
-                                                     const char *url,
-                                                     size_t url_len,
-                                                     uint64_t now_ms,
-                                                     struct userhash_verified_identity **out_identity);
+userhash_status userhash_verifier_verify_url_at(const userhash_verifier *verifier,
+                                                const char *url,
+                                                size_t url_len,
+                                                uint64_t now_ms,
+                                                userhash_verified_identity **out_identity);
 
 // Frees a verified identity and sets `*identity` to NULL; `identity == NULL`
 // or `*identity == NULL` does nothing.
 //
 // # Safety
 // `*identity` must be NULL or come from `userhash_verifier_verify_url(_at)`.
-void userhash_verified_identity_free(struct userhash_verified_identity **identity);
+void userhash_verified_identity_free(userhash_verified_identity **identity);
 
 // The org a widget URL claims, for a multi-tenant server to pick that org's
 // verifier; nothing is verified. Writes it, NUL-terminated, to `out_org_id`,
@@ -473,10 +473,10 @@ void userhash_verified_identity_free(struct userhash_verified_identity **identit
 //
 // # Safety
 // `url` must be valid for `url_len` bytes; `out_org_id` for `out_org_id_len`.
-enum userhash_status userhash_org_id_of(const char *url,
-                                        size_t url_len,
-                                        char *out_org_id,
-                                        size_t out_org_id_len);
+userhash_status userhash_org_id_of(const char *url,
+                                   size_t url_len,
+                                   char *out_org_id,
+                                   size_t out_org_id_len);
 
 #ifdef __cplusplus
 }  // extern "C"
