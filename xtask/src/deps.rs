@@ -24,6 +24,20 @@ pub const INTEROP_TOOLS: &[Tool] = &[
     Tool { program: "python3", package: "python3" },
 ];
 
+/// The C library's suite: compiler, memory checker, pkg-config.
+pub const C_TOOLS: &[Tool] = &[
+    Tool { program: "gcc", package: "gcc" },
+    Tool { program: "valgrind", package: "valgrind" },
+    Tool { program: "pkg-config", package: "pkg-config" },
+];
+
+/// C libraries as (pkg-config module, Debian package): the C suite reads the
+/// JSON vectors with jansson.
+pub const C_TEST_LIBS: &[(&str, &str)] = &[("jansson", "libjansson-dev")];
+
+/// The C benchmark compares against OpenSSL's one-shot `HMAC()`.
+pub const C_BENCH_LIBS: &[(&str, &str)] = &[("libcrypto", "libssl-dev")];
+
 pub fn on_path(program: &str) -> bool {
     env::var_os("PATH")
         .map(|paths| env::split_paths(&paths).any(|dir| is_executable(&dir.join(program))))
@@ -42,6 +56,18 @@ pub fn ensure(tools: &[Tool]) -> Result<(), String> {
         return Ok(());
     }
     let packages: Vec<&str> = missing.iter().map(|t| t.package).collect();
+    apt_install(&packages)?;
+    for t in &missing {
+        if !on_path(t.program) {
+            return Err(format!("`{}` is still missing after installing {}", t.program, t.package));
+        }
+    }
+    Ok(())
+}
+
+/// Installs Debian packages with apt-get (as root, or with passwordless sudo),
+/// for what `ensure` cannot see on PATH (a C library and its headers).
+pub fn apt_install(packages: &[&str]) -> Result<(), String> {
     println!("xtask: installing missing {} with apt-get", packages.join(", "));
     if !on_path("apt-get") {
         return Err(format!("missing {}; install them (no apt-get here to do it)", packages.join(", ")));
@@ -56,14 +82,8 @@ pub fn ensure(tools: &[Tool]) -> Result<(), String> {
     };
     status(&mut apt(&["apt-get", "update", "-qq"]))?;
     let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
-    install.extend(&packages);
-    status(&mut apt(&install))?;
-    for t in &missing {
-        if !on_path(t.program) {
-            return Err(format!("`{}` is still missing after installing {}", t.program, t.package));
-        }
-    }
-    Ok(())
+    install.extend(packages);
+    status(&mut apt(&install))
 }
 
 fn is_root() -> bool {

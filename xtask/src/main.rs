@@ -6,6 +6,7 @@
 //! - `cargo xtask bench`: the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json.
 
+mod c;
 mod deps;
 mod run;
 mod suites;
@@ -18,6 +19,9 @@ fn main() -> ExitCode {
         Some("test") => suites::test_all(&args[1..]),
         Some("bench") => suites::bench(),
         Some("vectors") => suites::regenerate_vectors(),
+        Some("install-c") => c::install_command(&args[1..]),
+        Some("c-header") => c::write_header(),
+        Some("bench-c") => c::bench(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -39,6 +43,12 @@ usage: cargo xtask <command>
 commands:
   test [SUITE...]  run every test suite (or the named ones: rust, vectors, interop),
                    installing missing interpreters with apt-get
+                   (C library: `c` and `c-examples`)
   bench            run the benchmarks recorded in BENCHMARKS.md
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
+  install-c --prefix DIR [--debug]
+                   build libuserhash (release unless --debug) and install userhash.h,
+                   libuserhash.so/.a and lib/pkgconfig/userhash.pc under DIR
+  c-header         regenerate bindings/c/include/userhash.h with the pinned cbindgen
+  bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
 ";

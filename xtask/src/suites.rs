@@ -7,7 +7,13 @@ use crate::run::{cmd, counted, root, status, Counts};
 
 type Suite = (&'static str, fn() -> Result<Counts, String>);
 
-const SUITES: &[Suite] = &[("vectors", vectors_fresh), ("rust", rust), ("interop", interop)];
+const SUITES: &[Suite] = &[
+    ("vectors", vectors_fresh),
+    ("rust", rust),
+    ("interop", interop),
+    ("c", crate::c::suite),
+    ("c-examples", crate::c::examples),
+];
 
 /// `cargo xtask test [SUITE...]`
 pub fn test_all(only: &[String]) -> Result<(), String> {
