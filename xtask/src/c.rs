@@ -177,8 +177,9 @@ pub fn suite() -> Result<Counts, String> {
     let sanitized = build("userhash_tests_asan", SANITIZERS)?;
 
     let vectors = path_str(&root().join("tests").join("vectors"))?.to_owned();
-    let quiet = |mut c: Command| {
+    let quiet = |c: Command| {
         // The suite shows a panic being caught; keep its report to one line.
+        let mut c = linked(c);
         c.env("RUST_BACKTRACE", "0");
         c
     };
@@ -375,5 +376,13 @@ pub fn bench() -> Result<(), String> {
     args.extend([format!("-L{lib}"), format!("-Wl,-rpath,{lib}"), "-luserhash".into()]);
     args.extend(pkg_config(&["--libs", "libcrypto"])?);
     gcc(&args)?;
-    status(&mut cmd(&exe, &[]))
+    status(&mut linked(cmd(&exe, &[])))
+}
+
+/// A program that finds libuserhash through its rpath. `cargo run` (so
+/// `cargo xtask`) puts target/debug on LD_LIBRARY_PATH, which would win over
+/// the rpath and load another build of the library.
+fn linked(mut c: Command) -> Command {
+    c.env_remove("LD_LIBRARY_PATH");
+    c
 }
