@@ -2,8 +2,10 @@
 
 use std::ffi::c_char;
 
-use crate::ffi::{bytes, target, text, text_buffer, write_text};
-use crate::status::{guard, userhash_status};
+use userhash_core::IdentifierSigner;
+
+use crate::ffi::{bytes, clear_out, source, take_box, target, text, text_buffer, write_text};
+use crate::status::{catch, guard, userhash_status};
 use crate::USERHASH_HEX_LEN;
 
 /// Signs a user's identifier (SPEC §1.1): writes
@@ -68,6 +70,91 @@ pub unsafe extern "C" fn userhash_verify_identifier(
         let identifier = text(identifier, identifier_len, "identifier")?;
         let hash = text(hash_hex, hash_hex_len, "hash_hex")?;
         *valid = userhash_core::verify_identifier(secret, identifier, hash)?;
+        Ok(())
+    })
+}
+
+/// Scheme 1 with the secret's key blocks computed once (opaque): for a
+/// server that signs or checks many identifiers with one secret, each call
+/// then costs about half of `userhash_sign_identifier`'s. Make it with
+/// `userhash_identifier_signer_new`, free it with
+/// `userhash_identifier_signer_free`; several threads may use one at once.
+pub struct userhash_identifier_signer {
+    inner: IdentifierSigner,
+}
+
+/// Makes an identifier signer for `secret` (at least
+/// `USERHASH_MIN_SECRET_LEN` bytes, else `USERHASH_WEAK_SECRET`; copied, and
+/// wiped on free). `*out_signer` is NULL on failure.
+///
+/// # Safety
+/// `secret` must be valid for `secret_len` bytes; `out_signer` for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_new(
+    secret: *const c_char,
+    secret_len: usize,
+    out_signer: *mut *mut userhash_identifier_signer,
+) -> userhash_status {
+    guard(|| {
+        clear_out(out_signer);
+        let out = target(out_signer, "out_signer")?;
+        let inner = IdentifierSigner::new(bytes(secret, secret_len, "secret")?)?;
+        *out = Box::into_raw(Box::new(userhash_identifier_signer { inner }));
+        Ok(())
+    })
+}
+
+/// Frees an identifier signer and wipes its key, then sets `*signer` to
+/// NULL; `signer == NULL` or `*signer == NULL` does nothing.
+///
+/// # Safety
+/// `*signer` must be NULL or come from `userhash_identifier_signer_new`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_free(signer: *mut *mut userhash_identifier_signer) {
+    catch((), || drop(take_box::<_, userhash_identifier_signer>(signer)))
+}
+
+/// `userhash_sign_identifier` with the signer's secret.
+///
+/// # Safety
+/// `signer` must be a live signer; other pointers as `userhash_sign_identifier`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_sign(
+    signer: *const userhash_identifier_signer,
+    identifier: *const c_char,
+    identifier_len: usize,
+    out_hex: *mut c_char,
+    out_hex_len: usize,
+) -> userhash_status {
+    guard(|| {
+        let out = text_buffer(out_hex, out_hex_len, USERHASH_HEX_LEN + 1, "out_hex")?;
+        let signer = source(signer, "signer")?;
+        let identifier = text(identifier, identifier_len, "identifier")?;
+        write_text(out, &signer.inner.sign(identifier)?, "out_hex")
+    })
+}
+
+/// `userhash_verify_identifier` with the signer's secret (so it cannot be
+/// weak: only `USERHASH_INVALID_ARGUMENT` is an error).
+///
+/// # Safety
+/// `signer` must be a live signer; other pointers as `userhash_verify_identifier`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_verify(
+    signer: *const userhash_identifier_signer,
+    identifier: *const c_char,
+    identifier_len: usize,
+    hash_hex: *const c_char,
+    hash_hex_len: usize,
+    out_valid: *mut bool,
+) -> userhash_status {
+    guard(|| {
+        let valid = target(out_valid, "out_valid")?;
+        *valid = false;
+        let signer = source(signer, "signer")?;
+        let identifier = text(identifier, identifier_len, "identifier")?;
+        let hash = text(hash_hex, hash_hex_len, "hash_hex")?;
+        *valid = signer.inner.verify(identifier, hash);
         Ok(())
     })
 }

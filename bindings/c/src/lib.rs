@@ -33,7 +33,11 @@ mod mac;
 mod status;
 mod verify;
 
-pub use identifier::{userhash_sign_identifier, userhash_verify_identifier};
+pub use identifier::{
+    userhash_identifier_signer, userhash_identifier_signer_free, userhash_identifier_signer_new,
+    userhash_identifier_signer_sign, userhash_identifier_signer_verify, userhash_sign_identifier,
+    userhash_verify_identifier,
+};
 pub use identity::{
     userhash_identity_signer, userhash_identity_signer_free, userhash_identity_signer_new,
     userhash_identity_signer_sign, userhash_identity_signer_sign_at, userhash_signed_identity,

@@ -159,6 +159,38 @@ static void test_null_and_utf8(void) {
                  USERHASH_INVALID_ARGUMENT);
     end_case();
 
+    begin_case("conventions", "identifier signer: NULL arguments");
+    userhash_identifier_signer *id_signer = NULL;
+    CHECK_STATUS(seen(userhash_identifier_signer_new(NULL, 20, &id_signer)), USERHASH_INVALID_ARGUMENT);
+    CHECK_STATUS(seen(userhash_identifier_signer_new(secret.ptr, secret.len, NULL)), USERHASH_INVALID_ARGUMENT);
+    CHECK_STATUS(seen(userhash_identifier_signer_new(secret.ptr, secret.len, &id_signer)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_identifier_signer_sign(NULL, identifier.ptr, identifier.len, hex, sizeof hex)),
+                 USERHASH_INVALID_ARGUMENT);
+    CHECK_STATUS(seen(userhash_identifier_signer_sign(id_signer, NULL, 1, hex, sizeof hex)), USERHASH_INVALID_ARGUMENT);
+    CHECK_STATUS(seen(userhash_identifier_signer_sign(id_signer, identifier.ptr, identifier.len, hex, 10)),
+                 USERHASH_BUFFER_TOO_SMALL);
+    CHECK_STATUS(seen(userhash_identifier_signer_sign(id_signer, not_utf8, strlen(not_utf8), hex, sizeof hex)),
+                 USERHASH_INVALID_ARGUMENT);
+    valid = true;
+    CHECK_STATUS(seen(userhash_identifier_signer_verify(NULL, identifier.ptr, identifier.len, hash.ptr, hash.len,
+                                                        &valid)),
+                 USERHASH_INVALID_ARGUMENT);
+    CHECK(!valid, "valid not cleared");
+    CHECK_STATUS(seen(userhash_identifier_signer_verify(id_signer, identifier.ptr, identifier.len, NULL, 64, &valid)),
+                 USERHASH_INVALID_ARGUMENT);
+    CHECK_STATUS(seen(userhash_identifier_signer_verify(id_signer, identifier.ptr, identifier.len, hash.ptr,
+                                                        hash.len, NULL)),
+                 USERHASH_INVALID_ARGUMENT);
+    CHECK_STATUS(seen(userhash_identifier_signer_verify(id_signer, identifier.ptr, identifier.len, hash.ptr,
+                                                        hash.len, &valid)),
+                 USERHASH_OK);
+    CHECK(valid, "the hash under `secret` does not verify");
+    userhash_identifier_signer_free(&id_signer);
+    userhash_identifier_signer_free(&id_signer);
+    userhash_identifier_signer_free(NULL);
+    CHECK(id_signer == NULL, "pointer not cleared");
+    end_case();
+
     begin_case("conventions", "a length no object can have");
     CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, SIZE_MAX, identifier.ptr, identifier.len, hex, sizeof hex)),
                  USERHASH_INVALID_ARGUMENT);

@@ -34,6 +34,17 @@ void test_identifier_vectors(const char *dir) {
         st = seen(userhash_verify_identifier(secret.ptr, secret.len, id.ptr, id.len, hex, strlen(hex), &valid));
         CHECK_STATUS(st, USERHASH_OK);
         CHECK(valid, "its own hash does not verify");
+        /* The same through an identifier signer (key blocks computed once). */
+        userhash_identifier_signer *signer = NULL;
+        char again[USERHASH_HEX_LEN + 1];
+        CHECK_STATUS(seen(userhash_identifier_signer_new(secret.ptr, secret.len, &signer)), USERHASH_OK);
+        CHECK_STATUS(seen(userhash_identifier_signer_sign(signer, id.ptr, id.len, again, sizeof again)), USERHASH_OK);
+        CHECK(strcmp(again, jcstr(c, "hash")) == 0, "signer's hash %s", again);
+        valid = false;
+        CHECK_STATUS(seen(userhash_identifier_signer_verify(signer, id.ptr, id.len, again, strlen(again), &valid)),
+                     USERHASH_OK);
+        CHECK(valid, "the signer does not verify its own hash");
+        userhash_identifier_signer_free(&signer);
         end_case();
     }
     json_array_foreach(json_object_get(v, "verify"), i, c) {
@@ -44,6 +55,13 @@ void test_identifier_vectors(const char *dir) {
             seen(userhash_verify_identifier(secret.ptr, secret.len, id.ptr, id.len, hash.ptr, hash.len, &valid));
         CHECK_STATUS(st, USERHASH_OK);
         CHECK(valid == json_is_true(json_object_get(c, "valid")), "valid %d", valid);
+        userhash_identifier_signer *signer = NULL;
+        CHECK_STATUS(seen(userhash_identifier_signer_new(secret.ptr, secret.len, &signer)), USERHASH_OK);
+        valid = !json_is_true(json_object_get(c, "valid"));
+        CHECK_STATUS(seen(userhash_identifier_signer_verify(signer, id.ptr, id.len, hash.ptr, hash.len, &valid)),
+                     USERHASH_OK);
+        CHECK(valid == json_is_true(json_object_get(c, "valid")), "signer: valid %d", valid);
+        userhash_identifier_signer_free(&signer);
         end_case();
     }
     json_array_foreach(json_object_get(v, "errors"), i, c) {
@@ -51,6 +69,15 @@ void test_identifier_vectors(const char *dir) {
         userhash_str secret = jstr(c, "secret"), id = jstr(c, "identifier");
         userhash_status st;
         if (strcmp(jcstr(c, "operation"), "sign") == 0) {
+            /* A weak secret fails when the signer is made; a bad identifier when it signs. */
+            userhash_identifier_signer *signer = NULL;
+            userhash_status made = seen(userhash_identifier_signer_new(secret.ptr, secret.len, &signer));
+            userhash_status signed_ = made != USERHASH_OK
+                                          ? made
+                                          : seen(userhash_identifier_signer_sign(signer, id.ptr, id.len, hex, sizeof hex));
+            CHECK_STATUS_NAMED(signed_, jcstr(c, "error"));
+            CHECK(made == USERHASH_OK || signer == NULL, "a failed _new left a signer");
+            userhash_identifier_signer_free(&signer);
             st = seen(userhash_sign_identifier(secret.ptr, secret.len, id.ptr, id.len, hex, sizeof hex));
             CHECK(hex[0] == '\0', "a failed sign left output");
         } else {
