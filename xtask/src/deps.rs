@@ -24,6 +24,20 @@ pub const INTEROP_TOOLS: &[Tool] = &[
     Tool { program: "python3", package: "python3" },
 ];
 
+/// The C library's suite: compiler, memory checker, pkg-config.
+pub const C_TOOLS: &[Tool] = &[
+    Tool { program: "gcc", package: "gcc" },
+    Tool { program: "valgrind", package: "valgrind" },
+    Tool { program: "pkg-config", package: "pkg-config" },
+];
+
+/// C libraries as (pkg-config module, Debian package): the C suite reads the
+/// JSON vectors with jansson.
+pub const C_TEST_LIBS: &[(&str, &str)] = &[("jansson", "libjansson-dev")];
+
+/// The C benchmark compares against OpenSSL's one-shot `HMAC()`.
+pub const C_BENCH_LIBS: &[(&str, &str)] = &[("libcrypto", "libssl-dev")];
+
 pub fn on_path(program: &str) -> bool {
     env::var_os("PATH")
         .map(|paths| env::split_paths(&paths).any(|dir| is_executable(&dir.join(program))))
@@ -41,7 +55,7 @@ pub fn ensure(tools: &[Tool]) -> Result<(), String> {
     if missing.is_empty() {
         return Ok(());
     }
-    install(&missing.iter().map(|t| t.package).collect::<Vec<_>>())?;
+    apt_install(&missing.iter().map(|t| t.package).collect::<Vec<_>>())?;
     for t in &missing {
         if !on_path(t.program) {
             return Err(format!("`{}` is still missing after installing {}", t.program, t.package));
@@ -57,7 +71,7 @@ pub fn ensure_probe(probe: &[&str], package: &str) -> Result<(), String> {
     if works() {
         return Ok(());
     }
-    install(&[package])?;
+    apt_install(&[package])?;
     if works() {
         Ok(())
     } else {
@@ -65,8 +79,9 @@ pub fn ensure_probe(probe: &[&str], package: &str) -> Result<(), String> {
     }
 }
 
-/// `apt-get install` as root (or through `sudo -n`), without a question.
-fn install(packages: &[&str]) -> Result<(), String> {
+/// Installs Debian packages with apt-get (as root, or with passwordless sudo),
+/// for what `ensure` cannot see on PATH (a C library and its headers).
+pub fn apt_install(packages: &[&str]) -> Result<(), String> {
     println!("xtask: installing missing {} with apt-get", packages.join(", "));
     if !on_path("apt-get") {
         return Err(format!("missing {}; install them (no apt-get here to do it)", packages.join(", ")));

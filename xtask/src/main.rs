@@ -9,6 +9,7 @@
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
 
 mod browser;
+mod c;
 mod deps;
 mod python;
 mod run;
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
         Some("bench-python") => python::bench(),
         Some("vectors") => suites::regenerate_vectors(),
         Some("demo") => browser::demo(&args[1..]),
+        Some("install-c") => c::install_command(&args[1..]),
+        Some("c-header") => c::write_header(),
+        Some("bench-c") => c::bench(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -44,10 +48,15 @@ usage: cargo xtask <command>
 
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
-                   python, browser), installing missing interpreters and Chromium
-                   with apt-get
+                   python, c, c-examples, browser), installing missing interpreters,
+                   libraries and Chromium with apt-get
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
+  bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
   demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
+  install-c --prefix DIR [--debug]
+                   build libuserhash (release unless --debug) and install userhash.h,
+                   libuserhash.so/.a and lib/pkgconfig/userhash.pc under DIR
+  c-header         regenerate bindings/c/include/userhash.h with the pinned cbindgen
 ";

@@ -13,6 +13,8 @@ const SUITES: &[Suite] = &[
     ("rust", rust),
     ("interop", interop),
     ("python", python::suite),
+    ("c", crate::c::suite),
+    ("c-examples", crate::c::examples),
     ("browser", crate::browser::suite),
 ];
 

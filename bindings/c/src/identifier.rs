@@ -1,0 +1,160 @@
+//! Scheme 1 (SPEC §1.1): the identifier hash.
+
+use std::ffi::c_char;
+
+use userhash_core::IdentifierSigner;
+
+use crate::ffi::{bytes, clear_out, source, take_box, target, text, text_buffer, write_text};
+use crate::status::{catch, guard, userhash_status};
+use crate::USERHASH_HEX_LEN;
+
+/// Signs a user's identifier (SPEC §1.1): writes
+/// `hex(HMAC-SHA256(secret, identifier))`, 64 lowercase hex characters and a
+/// NUL, to `out_hex`.
+///
+/// - `secret`: the widget's secret, `secret_len` bytes, at least
+///   `USERHASH_MIN_SECRET_LEN` (else `USERHASH_WEAK_SECRET`);
+/// - `identifier`: the user's id or email as UTF-8, 1 to
+///   `USERHASH_MAX_IDENTIFIER_LEN` bytes, signed exactly as given (else
+///   `USERHASH_MALFORMED`); a numeric id is signed as its decimal string;
+/// - `out_hex`: a buffer of `out_hex_len >= USERHASH_HEX_LEN + 1` bytes (else
+///   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails.
+///
+/// # Safety
+/// Each pointer must be valid for its length.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_sign_identifier(
+    secret: *const c_char,
+    secret_len: usize,
+    identifier: *const c_char,
+    identifier_len: usize,
+    out_hex: *mut c_char,
+    out_hex_len: usize,
+) -> userhash_status {
+    guard(|| {
+        let out = text_buffer(out_hex, out_hex_len, USERHASH_HEX_LEN + 1, "out_hex")?;
+        let secret = bytes(secret, secret_len, "secret")?;
+        let identifier = text(identifier, identifier_len, "identifier")?;
+        let hash = userhash_core::sign_identifier(secret, identifier)?;
+        write_text(out, &hash, "out_hex")
+    })
+}
+
+/// Checks an identifier hash (SPEC §3, last paragraph), in constant time:
+/// sets `*out_valid` to whether `hash_hex` is `identifier`'s hash under
+/// `secret`. Upper-case hex is accepted.
+///
+/// A mismatch, a hash that is not 64 hex characters, or an identifier outside
+/// 1..=`USERHASH_MAX_IDENTIFIER_LEN` bytes is `USERHASH_OK` with
+/// `*out_valid == false`: a bad request, not an error. Errors: a weak secret
+/// (`USERHASH_WEAK_SECRET`, a configuration mistake), NULL pointers or text
+/// that is not UTF-8 (`USERHASH_INVALID_ARGUMENT`). `*out_valid` is false
+/// whenever the status is not `USERHASH_OK`.
+///
+/// # Safety
+/// Each pointer must be valid for its length; `out_valid` for one `bool`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_verify_identifier(
+    secret: *const c_char,
+    secret_len: usize,
+    identifier: *const c_char,
+    identifier_len: usize,
+    hash_hex: *const c_char,
+    hash_hex_len: usize,
+    out_valid: *mut bool,
+) -> userhash_status {
+    guard(|| {
+        let valid = target(out_valid, "out_valid")?;
+        *valid = false;
+        let secret = bytes(secret, secret_len, "secret")?;
+        let identifier = text(identifier, identifier_len, "identifier")?;
+        let hash = text(hash_hex, hash_hex_len, "hash_hex")?;
+        *valid = userhash_core::verify_identifier(secret, identifier, hash)?;
+        Ok(())
+    })
+}
+
+/// Scheme 1 with the secret's key blocks computed once (opaque): for a
+/// server that signs or checks many identifiers with one secret, each call
+/// then costs about half of `userhash_sign_identifier`'s. Make it with
+/// `userhash_identifier_signer_new`, free it with
+/// `userhash_identifier_signer_free`; several threads may use one at once.
+pub struct userhash_identifier_signer {
+    inner: IdentifierSigner,
+}
+
+/// Makes an identifier signer for `secret` (at least
+/// `USERHASH_MIN_SECRET_LEN` bytes, else `USERHASH_WEAK_SECRET`; copied, and
+/// wiped on free). `*out_signer` is NULL on failure.
+///
+/// # Safety
+/// `secret` must be valid for `secret_len` bytes; `out_signer` for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_new(
+    secret: *const c_char,
+    secret_len: usize,
+    out_signer: *mut *mut userhash_identifier_signer,
+) -> userhash_status {
+    guard(|| {
+        clear_out(out_signer);
+        let out = target(out_signer, "out_signer")?;
+        let inner = IdentifierSigner::new(bytes(secret, secret_len, "secret")?)?;
+        *out = Box::into_raw(Box::new(userhash_identifier_signer { inner }));
+        Ok(())
+    })
+}
+
+/// Frees an identifier signer and wipes its key, then sets `*signer` to
+/// NULL; `signer == NULL` or `*signer == NULL` does nothing.
+///
+/// # Safety
+/// `*signer` must be NULL or come from `userhash_identifier_signer_new`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_free(signer: *mut *mut userhash_identifier_signer) {
+    catch((), || drop(take_box::<_, userhash_identifier_signer>(signer)))
+}
+
+/// `userhash_sign_identifier` with the signer's secret.
+///
+/// # Safety
+/// `signer` must be a live signer; other pointers as `userhash_sign_identifier`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_sign(
+    signer: *const userhash_identifier_signer,
+    identifier: *const c_char,
+    identifier_len: usize,
+    out_hex: *mut c_char,
+    out_hex_len: usize,
+) -> userhash_status {
+    guard(|| {
+        let out = text_buffer(out_hex, out_hex_len, USERHASH_HEX_LEN + 1, "out_hex")?;
+        let signer = source(signer, "signer")?;
+        let identifier = text(identifier, identifier_len, "identifier")?;
+        write_text(out, &signer.inner.sign(identifier)?, "out_hex")
+    })
+}
+
+/// `userhash_verify_identifier` with the signer's secret (so it cannot be
+/// weak: only `USERHASH_INVALID_ARGUMENT` is an error).
+///
+/// # Safety
+/// `signer` must be a live signer; other pointers as `userhash_verify_identifier`.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_identifier_signer_verify(
+    signer: *const userhash_identifier_signer,
+    identifier: *const c_char,
+    identifier_len: usize,
+    hash_hex: *const c_char,
+    hash_hex_len: usize,
+    out_valid: *mut bool,
+) -> userhash_status {
+    guard(|| {
+        let valid = target(out_valid, "out_valid")?;
+        *valid = false;
+        let signer = source(signer, "signer")?;
+        let identifier = text(identifier, identifier_len, "identifier")?;
+        let hash = text(hash_hex, hash_hex_len, "hash_hex")?;
+        *valid = signer.inner.verify(identifier, hash);
+        Ok(())
+    })
+}

@@ -1,0 +1,136 @@
+//! The C API of userhash: `libuserhash` (shared and static) and `userhash.h`,
+//! which cbindgen makes from this crate's doc comments.
+//!
+//! Conventions, the same for every function (modelled on getsentry/relay's
+//! relay-cabi):
+//!
+//! - every fallible function returns a `userhash_status`; `USERHASH_OK` is 0;
+//! - text goes in as `(const char *ptr, size_t len)`: no NUL is looked for,
+//!   `ptr` is never NULL (pass `""` and 0 for an empty value), and text must be
+//!   UTF-8 (else `USERHASH_INVALID_ARGUMENT`); secrets and raw MAC inputs are
+//!   bytes and may hold anything;
+//! - hashes come out in a caller's buffer of `USERHASH_HEX_LEN + 1` bytes,
+//!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`;
+//! - what the library allocates (a handle, a signed or verified identity, a
+//!   URL) has one `_free` function that takes the ADDRESS of the caller's
+//!   pointer and sets it to NULL: freeing twice frees once, and `_free(NULL)`
+//!   is a no-op;
+//! - no panic crosses the boundary: it becomes `USERHASH_INTERNAL`;
+//! - on failure every output is emptied (`""`, `false`, NULL), and
+//!   `userhash_last_error_message()` says what went wrong, per thread.
+//!
+//! This crate holds no rule of its own: every check is the core's (crate
+//! `userhash`, SPEC.md).
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::c_char;
+
+mod ffi;
+mod identifier;
+mod identity;
+mod mac;
+mod status;
+mod verify;
+
+pub use identifier::{
+    userhash_identifier_signer, userhash_identifier_signer_free, userhash_identifier_signer_new,
+    userhash_identifier_signer_sign, userhash_identifier_signer_verify, userhash_sign_identifier,
+    userhash_verify_identifier,
+};
+pub use identity::{
+    userhash_identity_signer, userhash_identity_signer_free, userhash_identity_signer_new,
+    userhash_identity_signer_sign, userhash_identity_signer_sign_at, userhash_signed_identity,
+    userhash_signed_identity_free, userhash_string_free, userhash_widget_url,
+};
+pub use mac::{userhash_hmac_sha256, userhash_verify_hmac_sha256};
+pub use status::{
+    userhash_last_error_field, userhash_last_error_message, userhash_last_error_ms, userhash_last_error_status,
+    userhash_status, userhash_status_message, userhash_status_name,
+};
+pub use verify::{
+    userhash_nonce_check_fn, userhash_org_id_of, userhash_verified_identity, userhash_verified_identity_free,
+    userhash_verifier, userhash_verifier_free, userhash_verifier_new, userhash_verifier_set_memory_store,
+    userhash_verifier_set_nonce_store, userhash_verifier_set_tolerance_ms, userhash_verifier_verify_url,
+    userhash_verifier_verify_url_at,
+};
+
+/// Bytes in a raw HMAC-SHA256 tag.
+pub const USERHASH_TAG_LEN: usize = 32;
+/// Characters in a hash written as hex; an output buffer for one needs
+/// `USERHASH_HEX_LEN + 1` bytes (the NUL).
+pub const USERHASH_HEX_LEN: usize = 64;
+/// The fewest bytes a signing or verifying secret may have.
+pub const USERHASH_MIN_SECRET_LEN: usize = 16;
+/// The longest identifier (scheme 1), in bytes.
+pub const USERHASH_MAX_IDENTIFIER_LEN: usize = 4096;
+/// The longest org id, in bytes; `userhash_org_id_of` needs a buffer of
+/// `USERHASH_MAX_ORG_ID_LEN + 1` bytes.
+pub const USERHASH_MAX_ORG_ID_LEN: usize = 128;
+/// How far a timestamp may be from the verifier's clock by default, either way.
+pub const USERHASH_DEFAULT_TOLERANCE_MS: u64 = 300_000;
+/// How many live nonces a verifier's own memory store holds by default.
+pub const USERHASH_DEFAULT_STORE_CAPACITY: usize = 100_000;
+
+// The header's numbers are literals (cbindgen cannot read another crate's
+// constants); these make the build fail if the core's ever differ.
+const _: () = {
+    assert!(USERHASH_TAG_LEN == userhash_core::mac::TAG_LEN);
+    assert!(USERHASH_HEX_LEN == userhash_core::mac::HEX_LEN);
+    assert!(USERHASH_MIN_SECRET_LEN == userhash_core::MIN_SECRET_LEN);
+    assert!(USERHASH_MAX_IDENTIFIER_LEN == userhash_core::MAX_IDENTIFIER_LEN);
+    assert!(USERHASH_MAX_ORG_ID_LEN == userhash_core::MAX_ORG_ID_LEN);
+    assert!(USERHASH_DEFAULT_TOLERANCE_MS == userhash_core::DEFAULT_TOLERANCE_MS);
+    assert!(USERHASH_DEFAULT_STORE_CAPACITY == userhash_core::nonce::DEFAULT_CAPACITY);
+};
+
+/// A piece of text: `len` bytes at `ptr`. In a structure the library made,
+/// `ptr[len]` is also a NUL, so `ptr` can be used as a C string (unless the
+/// text itself holds a NUL byte, which a URL's `%00` can decode to: `len` is
+/// the truth). In an argument, `ptr` must not be NULL.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct userhash_str {
+    pub ptr: *const c_char,
+    pub len: usize,
+}
+
+/// A URL parameter: a key and its value.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct userhash_param {
+    pub key: userhash_str,
+    pub value: userhash_str,
+}
+
+impl userhash_str {
+    const NONE: userhash_str = userhash_str { ptr: std::ptr::null(), len: 0 };
+}
+
+/// Text the library hands out inside a structure: each piece is its own heap
+/// block ending in a NUL, so its address does not move while the owner lives.
+#[derive(Default)]
+struct OwnedText(Vec<Box<[u8]>>);
+
+impl OwnedText {
+    fn keep(&mut self, text: &str) -> userhash_str {
+        let mut block = Vec::with_capacity(text.len() + 1);
+        block.extend_from_slice(text.as_bytes());
+        block.push(0);
+        let block = block.into_boxed_slice();
+        let view = userhash_str { ptr: block.as_ptr().cast(), len: text.len() };
+        self.0.push(block);
+        view
+    }
+}
+
+/// Panics inside a guarded entry point, so the C suite can see a panic become
+/// `USERHASH_INTERNAL`. Built only with the `test-hooks` feature; not in the header.
+///
+/// # Safety
+/// Always safe; `unsafe` only to match the other entry points.
+#[cfg(feature = "test-hooks")]
+#[no_mangle]
+pub unsafe extern "C" fn userhash_test_panic() -> userhash_status {
+    status::guard(|| panic!("userhash_test_panic was called"))
+}

@@ -1,0 +1,63 @@
+/* The C suite's small harness: cases that pass or fail, checks inside them,
+ * a record of every status seen, and helpers over jansson and userhash_str. */
+#ifndef USERHASH_TEST_HARNESS_H
+#define USERHASH_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "userhash.h"
+
+/* One case: a name, then checks; `end_case` counts it as passed or failed. */
+void begin_case(const char *group, const char *name);
+void end_case(void);
+/* Records a failed check of the current case (printf-style message). */
+void fail_check(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int cases_passed(void);
+int cases_failed(void);
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (!(cond)) fail_check(__FILE__, __LINE__, __VA_ARGS__); \
+    } while (0)
+
+/* Every status returned by the library passes through here, so the suite can
+ * show that each code is reachable. */
+userhash_status seen(userhash_status status);
+bool was_seen(int status);
+
+/* The status `got` has the name `want` (SPEC's variant name, e.g. "Expired"). */
+#define CHECK_STATUS_NAMED(got, want)                                                      \
+    CHECK(strcmp(userhash_status_name((int)(got)), (want)) == 0, "status %s (%s), want %s", \
+          userhash_status_name((int)(got)), userhash_last_error_message(), (want))
+
+#define CHECK_STATUS(got, want)                                                        \
+    CHECK((got) == (want), "status %s (%s), want %s", userhash_status_name((int)(got)), \
+          userhash_last_error_message(), userhash_status_name((int)(want)))
+
+/* JSON helpers: the case's string member as (ptr, len); NULL ptr for null. */
+userhash_str jstr(const json_t *object, const char *key);
+userhash_str jval(const json_t *value);
+const char *jcstr(const json_t *object, const char *key);
+uint64_t jtimestamp(const json_t *object, const char *key);
+bool str_eq(userhash_str a, userhash_str b);
+bool str_eq_c(userhash_str a, const char *b);
+/* Hex text to bytes, malloc'ed (never NULL, even for ""); *len gets the size. */
+uint8_t *unhex(const char *hex, size_t *len);
+/* The test vectors' file, loaded or the run aborts. */
+json_t *load_vectors(const char *dir, const char *file);
+/* The last error's message shows none of the case's secrets ("secret" or
+ * "secrets"); short ones are skipped, as they match by chance. */
+void check_no_secret(const json_t *c);
+
+/* The suites. */
+void test_identifier_vectors(const char *dir);
+void test_identity_vectors(const char *dir);
+void test_widget_url_vectors(const char *dir);
+void test_verify_vectors(const char *dir);
+void test_mac_vectors(const char *dir);
+void test_conventions(const char *dir);
+
+#endif

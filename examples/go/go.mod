@@ -1,0 +1,3 @@
+module userhash/example
+
+go 1.19
