@@ -67,6 +67,8 @@ def main():
         # What one FFI crossing costs, to read the rows above by.
         ("raw `verify_hmac_sha256(b, b, b)`: 1 crossing, bool back",
          per_call(lambda: ffi.verify_hmac_sha256(KEY, b"x", b""))),
+        ("raw `Verifier.tolerance_ms()`: clone of the handle + call, int back",
+         per_call(lambda: verifier._inner.tolerance_ms())),
         ("raw `sign_identifier(bytes, bytes)`: call + free of the result",
          per_call(lambda: ffi.sign_identifier(KEY, b"user-1234"))),
         ("lowering one `str` argument (buffer alloc + reserve, then free)",
