@@ -28,9 +28,12 @@ import typing
 
 from ._native import userhash_ffi as _ffi
 from ._native.userhash_ffi import (
+    DiagnosedCause,
+    Diagnosis,
     InternalError,
     NonceStore,
     SignedIdentity,
+    SignedInput,
     UserHashError,
     VerifiedIdentity,
     hmac_sha256,
@@ -38,15 +41,20 @@ from ._native.userhash_ffi import (
 )
 
 __all__ = [
+    "DiagnosedCause",
+    "Diagnosis",
     "IdentitySigner",
     "InternalError",
     "MemoryNonceStore",
     "NonceStore",
     "SignedIdentity",
+    "SignedInput",
     "UserHashError",
     "VerifiedIdentity",
     "Verifier",
     "__version__",
+    "diagnose",
+    "diagnose_url",
     "hmac_sha256",
     "org_id_of",
     "sign_identifier",
@@ -100,6 +108,20 @@ def _bytes(value: object, name: str) -> bytes:
     raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
 
 
+def _secrets(secrets: object) -> typing.List[bytes]:
+    if isinstance(secrets, (str, bytes)):
+        raise TypeError("secrets must be a list of secrets, current first: write [secret], not secret")
+    if not isinstance(secrets, collections.abc.Iterable):
+        raise TypeError(f"secrets must be a list of str or bytes, not {type(secrets).__name__}")
+    return [_bytes(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
+
+
+def _optional_str(value: object, name: str) -> typing.Optional[str]:
+    if value is None or type(value) is str:
+        return value  # type: ignore[return-value]
+    raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+
+
 def sign_identifier(secret: Text, identifier: Text) -> str:
     """``hex(HMAC-SHA256(secret, identifier))``: the identifier hash (SPEC §1.1).
 
@@ -141,6 +163,47 @@ def widget_url(
             raise TypeError(f"params must be a mapping of str to str, not {type(params).__name__}")
         params = dict(params)
     return _ffi.widget_url(base_url, identity, name, params)
+
+
+def diagnose(
+    secrets: typing.Sequence[Text],
+    hash: str,
+    *,
+    identifier: typing.Optional[str] = None,
+    email: typing.Optional[str] = None,
+    timestamp: typing.Union[str, int, None] = None,
+    org_id: typing.Optional[str] = None,
+    nonce: typing.Optional[str] = None,
+) -> Diagnosis:
+    """Why ``hash`` is not the hash of what was signed (SPEC §6): tries the
+    usual mistakes (whitespace, email case, ``+`` read as a space, seconds for
+    milliseconds, hex case, base64, the other scheme, another configured
+    secret) and names the one that reproduces it, with how to fix it.
+
+    ``secrets``: the one the signer should use first, then any others you
+    have. Give ``identifier`` (scheme 1) or ``email``, ``timestamp``,
+    ``org_id`` and ``nonce`` (the signed identity), exactly as received.
+    The result's ``result`` is ``Matches``, ``Explained`` (see ``causes``) or
+    ``Unexplained`` (the secret itself is the likely cause). Never shows a secret.
+    """
+    if type(timestamp) is int:
+        timestamp = str(timestamp)
+    signed = SignedInput(
+        identifier=_optional_str(identifier, "identifier"),
+        email=_optional_str(email, "email"),
+        timestamp=_optional_str(timestamp, "timestamp"),
+        org_id=_optional_str(org_id, "org_id"),
+        nonce=_optional_str(nonce, "nonce"),
+    )
+    if type(hash) is not str:
+        raise TypeError(f"hash must be str, not {type(hash).__name__}")
+    return _ffi.diagnose(_secrets(secrets), signed, hash)
+
+
+def diagnose_url(secrets: typing.Sequence[Text], url: str, hash: typing.Optional[str] = None) -> Diagnosis:
+    """``diagnose`` for a widget URL that was rejected with ``Mismatch``: its
+    signed fields, and its own ``user_hash`` unless ``hash`` is given."""
+    return _ffi.diagnose_url(_secrets(secrets), url, _optional_str(hash, "hash"))
 
 
 class IdentitySigner:
@@ -209,9 +272,7 @@ class Verifier:
         tolerance_ms: typing.Optional[int] = None,
         nonce_store: typing.Optional[NonceStore] = None,
     ) -> None:
-        if isinstance(secrets, (str, bytes)):
-            raise TypeError("secrets must be a list of secrets, current first: write [secret], not secret")
-        encoded = [_bytes(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
+        encoded = _secrets(secrets)
         if isinstance(nonce_store, MemoryNonceStore):
             nonce_store = nonce_store._inner
         self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store)

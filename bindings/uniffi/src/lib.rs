@@ -9,6 +9,7 @@
 //! all. Each language's package puts a small facade over this raw layer that
 //! accepts its own string type (see `bindings/python/userhash/__init__.py`).
 
+mod diagnose;
 mod error;
 mod functions;
 mod records;
@@ -16,6 +17,7 @@ mod signer;
 mod store;
 mod verifier;
 
+pub use diagnose::{diagnose, diagnose_url, DiagnosedCause, Diagnosis, SignedInput};
 pub use error::UserHashError;
 pub use functions::{
     hmac_sha256, memory_nonce_store, org_id_of, sign_identifier, verify_hmac_sha256, verify_identifier, version,
