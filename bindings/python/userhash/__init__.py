@@ -70,7 +70,11 @@ Text = typing.Union[str, bytes]
 
 # The exception's text is the core's message (what went wrong and what to do),
 # not uniffi's default field dump; the fields stay attributes.
-UserHashError.__str__ = lambda self: self.message  # type: ignore[method-assign,assignment]
+def _message(self: BaseException) -> str:
+    return str(getattr(self, "message"))
+
+
+setattr(UserHashError, "__str__", _message)
 
 
 def _strict_bool(method: typing.Callable[..., object]) -> typing.Callable[..., bool]:
@@ -84,26 +88,26 @@ def _strict_bool(method: typing.Callable[..., object]) -> typing.Callable[..., b
     return check_and_insert
 
 
-def _nonce_store_subclass(cls: type, **kwargs: object) -> None:
+def _nonce_store_subclass(cls: typing.Type[NonceStore], /, **kwargs: object) -> None:
     # uniffi hands Rust the truth value of whatever a store returns, so a store
     # returning a row or a string would accept every URL. Each subclass's
     # check_and_insert is wrapped to return a real bool or raise, and a raise
     # refuses the request (StoreUnavailable): stores fail closed.
-    super(NonceStore, cls).__init_subclass__(**kwargs)  # type: ignore[misc]
+    super(NonceStore, cls).__init_subclass__(**kwargs)
     method = cls.__dict__.get("check_and_insert")
     if callable(method):
-        cls.check_and_insert = _strict_bool(method)  # type: ignore[attr-defined]
+        setattr(cls, "check_and_insert", _strict_bool(method))
 
 
-NonceStore.__init_subclass__ = classmethod(_nonce_store_subclass)  # type: ignore[assignment,method-assign]
+setattr(NonceStore, "__init_subclass__", classmethod(_nonce_store_subclass))
 
 
 def _bytes(value: object, name: str) -> bytes:
-    if type(value) is str:
-        return value.encode()  # type: ignore[attr-defined,no-any-return]
-    if type(value) is bytes:
-        return value  # type: ignore[return-value]
-    if isinstance(value, (bytes, bytearray, memoryview)):
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
     raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
 
@@ -117,8 +121,8 @@ def _secrets(secrets: object) -> typing.List[bytes]:
 
 
 def _optional_str(value: object, name: str) -> typing.Optional[str]:
-    if value is None or type(value) is str:
-        return value  # type: ignore[return-value]
+    if value is None or isinstance(value, str):
+        return value
     raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
 
 

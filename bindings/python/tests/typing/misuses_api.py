@@ -1,0 +1,7 @@
+"""A user's mistakes: mypy must flag each line marked `# E` (see test_typing.py)."""
+import userhash
+
+userhash.sign_identifier("a-secret-of-16-bytes!", 42)  # E
+userhash.IdentitySigner("a-secret-of-16-bytes!", "org_1").sign_at("a@b.c", "1712345678901", "nonce-01")  # E
+flag: str = userhash.verify_identifier("a-secret-of-16-bytes!", "user-1", "00")  # E
+userhash.Verifier(["a-secret-of-16-bytes!"], "org_1", nonce_store="memory")  # E
