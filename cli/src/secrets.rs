@@ -47,16 +47,17 @@ fn from_env(value: OsString) -> Result<Vec<Secret>, Failure> {
 /// One secret per line, the current one first. A line's `\n` (and a `\r`
 /// before it) ends the line and is not part of the secret; nothing else is
 /// trimmed. Empty lines are skipped.
+///
+/// The errors do not repeat the path: `--secret-file "$SECRET"`, the secret
+/// given where its file belongs, would otherwise print the secret.
 fn from_file(path: &Path) -> Result<Vec<Secret>, Failure> {
-    let mut text = std::fs::read(path)
-        .map_err(|e| Failure::usage(format!("cannot read the secret file {}: {e}", path.display())))?;
+    let mut text = std::fs::read(path).map_err(|e| {
+        Failure::usage(format!("cannot read the --secret-file ({e}); give the path of a file that holds the secret"))
+    })?;
     let secrets = parse_lines(&text);
     text.zeroize();
     if secrets.is_empty() {
-        return Err(Failure::usage(format!(
-            "the secret file {} has no secret; put one per line, the current one first",
-            path.display()
-        )));
+        return Err(Failure::usage("the --secret-file has no secret; put one per line, the current one first"));
     }
     Ok(secrets)
 }

@@ -334,6 +334,15 @@ fn missing_or_bad_secrets_are_usage_errors() {
     assert!(out.stderr.contains("no secret"), "{out:?}");
     let out = run(&mut userhash(&["sign-identifier", "--identifier", "x", "--secret-file", "/nonexistent/secret"]));
     assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("error: cannot read the --secret-file"), "{out:?}");
+    let dir = env!("CARGO_TARGET_TMPDIR");
+    let out = run(&mut userhash(&["sign-identifier", "--identifier", "x", "--secret-file", dir]));
+    assert_eq!(out.code, 2, "a directory is unreadable as a secret file: {out:?}");
+    // The secret where its file belongs: the error must not echo it
+    // (`run` fails the test if SECRET shows on stdout or stderr).
+    let out = run(&mut userhash(&["sign-identifier", "--identifier", "x", "--secret-file", SECRET]));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--secret-file"), "{out:?}");
     let weak = secret_file("weak.txt", &format!("{SECRET}\nshort\n"));
     let out = run(&mut userhash(&["verify-url", "x", "--org", "o", "--secret-file", weak.to_str().unwrap()]));
     assert_fails(&out, 2, "WeakSecret");
@@ -412,6 +421,54 @@ fn diagnose_usage_errors_exit_2() {
     assert_fails(&diag(&["--email", "a@x.com", "--org", "o", "--timestamp", NOW, "--hash", "00"]), 2, "Missing");
     assert_fails(&diag(&["--url", "orgId=o&email=a%40x.com"]), 2, "Missing");
     assert_fails(&with_secret(&["diagnose", "--identifier", "x", "--hash", "00"], "short"), 2, "WeakSecret");
+}
+
+// ---------------------------------------------------------------- broken pipes, bad bytes
+
+/// A pipe whose reading end is already closed: writing to it fails with EPIPE
+/// (Rust ignores SIGPIPE), as under `userhash ... | head -c1` once head exits.
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer.into()
+}
+
+#[test]
+fn a_closed_stdout_is_a_clean_exit_2_not_a_panic() {
+    let out = run(userhash(&["sign-identity", "--org", "org_123", "--email", "a@x.com"])
+        .env("USERHASH_SECRET", SECRET)
+        .stdout(closed_pipe()));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("error: cannot write to stdout"), "{out:?}");
+    assert!(!out.stderr.contains("panicked"), "{out:?}");
+}
+
+#[test]
+fn a_closed_stderr_keeps_the_exit_code_of_the_command() {
+    // A rejection's reason goes to stderr; with stderr gone the exit code
+    // still says "rejected" (1), not "panicked" (101).
+    let out = run(userhash(&["verify-identifier", "--identifier", "x", "--hash", "00"])
+        .env("USERHASH_SECRET", SECRET)
+        .stderr(closed_pipe()));
+    assert_eq!((out.code, out.stdout.as_str()), (1, "invalid\n"), "{out:?}");
+    let out =
+        run(userhash(&["verify-url", "orgId=o", "--org", "o"]).env("USERHASH_SECRET", SECRET).stderr(closed_pipe()));
+    assert_eq!(out.code, 1, "{out:?}");
+    let out = run(userhash(&["sign-identifier", "--identifier", "x"]).stderr(closed_pipe()));
+    assert_eq!(out.code, 2, "no secret: {out:?}");
+}
+
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"user-\xff");
+    for args in [["sign-identifier", "--identifier"], ["verify-url", "--org"]] {
+        let mut c = userhash(&args);
+        c.arg(bad).env("USERHASH_SECRET", SECRET);
+        let out = run(&mut c);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(out.stderr.contains("invalid UTF-8"), "{out:?}");
+    }
 }
 
 // ---------------------------------------------------------------- help
