@@ -494,28 +494,76 @@ fn help_says_what_each_command_does_with_an_example() {
 
 // ---------------------------------------------------------------- demo
 
+/// `userhash demo` on a free port, killed when the test ends, pass or fail.
+struct DemoRun {
+    child: std::process::Child,
+    stdout: Option<BufReader<std::process::ChildStdout>>,
+    first_line: String,
+    /// `127.0.0.1:PORT`
+    addr: String,
+}
+
+impl DemoRun {
+    fn start() -> DemoRun {
+        let mut child = userhash(&["demo", "--addr", "127.0.0.1:0"])
+            .env("USERHASH_SECRET", CLI_SECRET)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first_line = String::new();
+        stdout.read_line(&mut first_line).unwrap();
+        let addr = first_line
+            .trim_end()
+            .strip_prefix("userhash demo: listening on http://")
+            .unwrap_or_else(|| panic!("{first_line:?}"))
+            .to_owned();
+        DemoRun { child, stdout: Some(stdout), first_line, addr }
+    }
+
+    fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops it; returns the rest of its stdout and its stderr.
+    fn stop(mut self) -> (String, String) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut rest = String::new();
+        if let Some(mut stdout) = self.stdout.take() {
+            stdout.read_to_string(&mut rest).unwrap();
+        }
+        let mut stderr = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (rest, stderr)
+    }
+}
+
+impl Drop for DemoRun {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The customer page's widget URL, as a path (`/widget?...`), unescaped.
+fn widget_path(page: &str, origin: &str) -> String {
+    let src = page.split("<iframe id=\"widget\" title=\"Support widget\" src=\"").nth(1).expect(page);
+    let url = src.split('"').next().unwrap().replace("&amp;", "&");
+    url.strip_prefix(origin).unwrap_or_else(|| panic!("{url} is not on {origin}")).to_owned()
+}
+
 #[test]
 fn demo_prints_its_address_and_serves_both_pages() {
-    let mut child = userhash(&["demo", "--addr", "127.0.0.1:0"])
-        .env("USERHASH_SECRET", CLI_SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let origin = first.trim_end().strip_prefix("userhash demo: listening on ").unwrap_or_else(|| panic!("{first:?}"));
-    let page = http(origin, "GET", "/");
-    let widget = http(origin, "GET", "/widget?orgId=org_demo");
-    let missing = http(origin, "GET", "/nope");
-    let post = http(origin, "POST", "/widget?orgId=org_demo");
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let demo = DemoRun::start();
+    let origin = demo.origin();
+    let page = http(&origin, "GET", "/");
+    let widget = http(&origin, "GET", "/widget?orgId=org_demo");
+    let missing = http(&origin, "GET", "/nope");
+    let post = http(&origin, "POST", "/widget?orgId=org_demo");
+    let first = demo.first_line.clone();
+    let (rest, stderr) = demo.stop();
 
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("<iframe id=\"widget\""), "{page}");
@@ -527,6 +575,58 @@ fn demo_prints_its_address_and_serves_both_pages() {
     for text in [&first, &rest, &stderr, &page, &widget] {
         assert!(!text.contains(CLI_SECRET), "the demo shows its secret: {text}");
     }
+}
+
+#[test]
+fn demo_answers_only_at_its_own_host() {
+    let demo = DemoRun::start();
+    let (addr, origin) = (demo.addr.clone(), demo.origin());
+    let port = addr.rsplit_once(':').unwrap().1;
+    // DNS rebinding: another origin's name resolved to 127.0.0.1.
+    let rebound = http_to(&addr, "GET", "/", &[("Host", &format!("attacker.example:{port}"))]);
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
+    assert!(!rebound.contains("user_hash"), "no signed identity for another host: {rebound}");
+    let no_host = http_to(&addr, "GET", "/", &[]);
+    assert!(no_host.starts_with("HTTP/1.1 4"), "{no_host}");
+    assert!(!no_host.contains("user_hash"), "{no_host}");
+    // localhost is the demo too, and its widget is on the page's own origin
+    // (the CSP's frame-src 'self' blocks a frame from 127.0.0.1 there).
+    let local_origin = format!("http://localhost:{port}");
+    let local = http_to(&addr, "GET", "/", &[("Host", &format!("LocalHost:{port}"))]);
+    assert!(local.starts_with("HTTP/1.1 200"), "{local}");
+    assert!(widget_path(&local, &local_origin).starts_with("/widget?orgId=org_demo&"), "{local}");
+    let page = http(&origin, "GET", "/");
+    assert!(widget_path(&page, &origin).starts_with("/widget?"), "{page}");
+}
+
+#[test]
+fn demo_a_head_or_a_prefetch_does_not_use_up_the_nonce() {
+    let demo = DemoRun::start();
+    let (addr, origin) = (demo.addr.clone(), demo.origin());
+    let widget = widget_path(&http(&origin, "GET", "/"), &origin);
+    let head = http(&origin, "HEAD", &widget);
+    assert!(head.starts_with("HTTP/1.1 405"), "{head}");
+    for purpose in [("Sec-Purpose", "prefetch"), ("Sec-Purpose", "prefetch;prerender"), ("Purpose", "prefetch")] {
+        let prefetch = http_to(&addr, "GET", &widget, &[("Host", &addr), purpose]);
+        assert!(prefetch.starts_with("HTTP/1.1 503"), "{purpose:?}: {prefetch}");
+        assert!(!prefetch.contains("verified as"), "{prefetch}");
+    }
+    let shown = http(&origin, "GET", &widget);
+    assert!(shown.starts_with("HTTP/1.1 200") && shown.contains("verified as"), "the nonce is still unused: {shown}");
+    let again = http(&origin, "GET", &widget);
+    assert!(again.contains("<strong id=\"variant\">Replayed</strong>"), "{again}");
+}
+
+#[test]
+fn demo_keeps_serving_when_its_stdout_is_closed() {
+    let mut demo = DemoRun::start();
+    drop(demo.stdout.take()); // `userhash demo | head -1`
+    let origin = demo.origin();
+    for _ in 0..2 {
+        let widget = http(&origin, "GET", "/widget?orgId=org_demo");
+        assert!(widget.starts_with("HTTP/1.1 403"), "the demo answers after logging to a closed stdout: {widget:?}");
+    }
+    assert!(demo.child.try_wait().unwrap().is_none(), "the demo is still running");
 }
 
 #[test]
@@ -543,11 +643,20 @@ fn demo_refuses_a_non_loopback_address_and_a_taken_port() {
 
 /// One request over a plain socket: enough for a test of a server on loopback.
 fn http(origin: &str, method: &str, path: &str) -> String {
-    use std::io::Write;
     let host = origin.strip_prefix("http://").unwrap();
-    let mut stream = std::net::TcpStream::connect(host).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    http_to(host, method, path, &[("Host", host)])
+}
+
+/// A request to `addr` with these headers (Host among them, or not at all).
+fn http_to(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Content-Length: 0\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
