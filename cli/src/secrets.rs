@@ -14,16 +14,24 @@ use crate::output::Failure;
 pub const ENV: &str = "USERHASH_SECRET";
 
 /// The configured secrets, current first. `--secret-file` wins over the
-/// environment when both are there.
+/// environment when both are there. Every one must be strong enough
+/// (`WeakSecret`, exit 2), whichever the command uses: a weak line is a
+/// mistake in the configuration, not only when a hash happens to need it.
 pub fn load(secret_file: Option<&Path>) -> Result<Vec<Secret>, Failure> {
-    match (secret_file, std::env::var_os(ENV)) {
-        (Some(path), _) => from_file(path),
-        (None, Some(value)) => from_env(value),
-        (None, None) => Err(Failure::usage(format!(
-            "no secret: set {ENV} or pass --secret-file FILE (one secret per line, the current one first); \
-             secrets are never read from the command line"
-        ))),
+    let secrets = match (secret_file, std::env::var_os(ENV)) {
+        (Some(path), _) => from_file(path)?,
+        (None, Some(value)) => from_env(value)?,
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "no secret: set {ENV} or pass --secret-file FILE (one secret per line, the current one first); \
+                 secrets are never read from the command line"
+            )))
+        }
+    };
+    for secret in &secrets {
+        secret.check_strength().map_err(Failure::input)?;
     }
+    Ok(secrets)
 }
 
 /// The configured secrets, or `None` when none is configured (the demo then

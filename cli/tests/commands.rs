@@ -344,8 +344,23 @@ fn missing_or_bad_secrets_are_usage_errors() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("--secret-file"), "{out:?}");
     let weak = secret_file("weak.txt", &format!("{SECRET}\nshort\n"));
-    let out = run(&mut userhash(&["verify-url", "x", "--org", "o", "--secret-file", weak.to_str().unwrap()]));
+    let weak = weak.to_str().unwrap();
+    let out = run(&mut userhash(&["verify-url", "x", "--org", "o", "--secret-file", weak]));
     assert_fails(&out, 2, "WeakSecret");
+    // A weak second line is a configuration error for every command, also
+    // one that signs with the first line or finds a match before it.
+    let hash = with_secret(&["sign-identifier", "--identifier", "x"], SECRET).stdout;
+    for args in [
+        vec!["sign-identifier", "--identifier", "x"],
+        vec!["sign-identity", "--org", "o", "--email", "a@x.com"],
+        vec!["verify-identifier", "--identifier", "x", "--hash", hash.trim_end()],
+    ] {
+        let mut args = args;
+        args.extend(["--secret-file", weak]);
+        let out = run(&mut userhash(&args));
+        assert_fails(&out, 2, "WeakSecret");
+        assert_eq!(out.stdout, "", "{out:?}");
+    }
     let out = run(userhash(&["sign-identifier", "--identifier", "x"]).env("USERHASH_SECRET", ""));
     assert_eq!(out.code, 2, "{out:?}");
 }
