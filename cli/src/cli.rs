@@ -13,7 +13,7 @@ use userhash::{
     Secret, SignedIdentity, SignedInput, VerifiedIdentity, Verifier,
 };
 
-use crate::output::{Failure, REJECTED};
+use crate::output::{to_stderr, Failure, REJECTED};
 use crate::{demo, secrets};
 
 const ABOUT: &str = "Sign and verify who an embedded chat widget's user is (HMAC-SHA256), \
@@ -227,9 +227,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }
             }
             print_line("invalid")?;
-            eprintln!(
+            to_stderr(
                 "Mismatch: the hash is not the identifier hash of this identifier under any configured secret; \
-                 `userhash diagnose --identifier ... --hash ...` names the usual causes"
+                 `userhash diagnose --identifier ... --hash ...` names the usual causes",
             );
             Ok(ExitCode::from(REJECTED))
         }

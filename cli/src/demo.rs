@@ -5,10 +5,13 @@
 //! "verified as …" or the rejection's variant and message.
 //!
 //! tiny_http does the HTTP; this file only renders pages, and escapes every
-//! value it puts in them.
+//! value it puts in them. It answers only requests addressed to its own
+//! address or `localhost` (the Host header): a page of another origin whose
+//! DNS name was made to resolve to 127.0.0.1 (DNS rebinding) gets nothing.
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
 
 use tiny_http::{Header, Method, Request, Response, Server};
 use userhash::{widget_url, IdentitySigner, Secret, VerifiedIdentity, Verifier};
@@ -38,12 +41,12 @@ pub fn run(addr: SocketAddr, configured: Option<Vec<Secret>>) -> Result<(), Fail
     let server = Server::http(addr).map_err(|e| Failure::usage(format!("cannot listen on {addr}: {e}")))?;
     let bound = server.server_addr().to_ip().unwrap_or(addr);
     let origin = format!("http://{bound}");
-    println!("userhash demo: listening on {origin}");
-    println!("  customer page: {origin}/   (signs {USER_EMAIL} and embeds the widget)");
-    println!("  widget page:   {origin}/widget?…   (verifies; reload a URL to see Replayed)");
-    println!("  signing with {source}; Ctrl-C stops");
+    log(&format!("userhash demo: listening on {origin}"));
+    log(&format!("  customer page: {origin}/   (signs {USER_EMAIL} and embeds the widget)"));
+    log(&format!("  widget page:   {origin}/widget?…   (verifies; reload a URL to see Replayed)"));
+    log(&format!("  signing with {source}; Ctrl-C stops"));
 
-    let demo = Demo { signer, verifier, widget_base: format!("{origin}/widget") };
+    let demo = Demo { signer, verifier, hosts: allowed_hosts(bound) };
     for request in server.incoming_requests() {
         let response = demo.handle(&request);
         // A browser that went away mid-answer is no reason to stop serving.
@@ -52,10 +55,32 @@ pub fn run(addr: SocketAddr, configured: Option<Vec<Secret>>) -> Result<(), Fail
     Ok(())
 }
 
+/// A line on stdout. A closed stdout (`userhash demo | head -1`) does not
+/// stop the server, where `println!` would panic on the next request.
+fn log(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// The Host header values the demo answers to: its own address and
+/// `localhost`, with the port (and without it on port 80).
+fn allowed_hosts(bound: SocketAddr) -> Vec<String> {
+    let ip = match bound.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let port = bound.port();
+    let mut hosts = vec![format!("{ip}:{port}"), format!("localhost:{port}")];
+    if port == 80 {
+        hosts.extend([ip, "localhost".to_owned()]);
+    }
+    hosts
+}
+
 struct Demo {
     signer: IdentitySigner,
     verifier: Verifier,
-    widget_base: String,
+    /// What the Host header may say; see [`allowed_hosts`].
+    hosts: Vec<String>,
 }
 
 type Page = Response<std::io::Cursor<Vec<u8>>>;
@@ -66,22 +91,46 @@ impl Demo {
         if *request.method() != Method::Get {
             return page(405, "Method not allowed", "<p>The demo answers GET only.</p>");
         }
+        // DNS rebinding: a page at http://attacker.example:8080/ whose name now
+        // resolves to 127.0.0.1 is same-origin with what it loads from here, and
+        // could read a signed identity. Its requests carry its own Host.
+        let Some(host) = self.host_of(request) else {
+            return page(
+                421,
+                "Misdirected request",
+                "<p>The demo answers only at its own address (127.0.0.1 or localhost, with its port).</p>",
+            );
+        };
         let url = request.url();
         let path = url.split(['?', '#']).next().unwrap_or("");
         match path {
-            "/" => self.customer_page(),
+            "/" => self.customer_page(&format!("http://{host}/widget")),
+            // A prefetch or prerender would use up the nonce before the page is
+            // shown; a non-2xx answer makes the browser fetch it again for real.
+            "/widget" if is_prefetch(request) => {
+                page(503, "Support widget", "<p>Not verified on a prefetch: the signed URL is good for one load.</p>")
+            }
             "/widget" => self.widget_page(url),
             _ => page(404, "Not found", "<p>Nothing here: the demo has <a href=\"/\">the customer page</a>.</p>"),
         }
     }
 
+    /// The request's Host header, lower case, when it is one of the demo's own.
+    fn host_of(&self, request: &Request) -> Option<String> {
+        let header = request.headers().iter().find(|h| h.field.equiv("Host"))?;
+        let host = header.value.as_str().to_ascii_lowercase();
+        self.hosts.contains(&host).then_some(host)
+    }
+
     /// The customer's site: signs its logged-in user on the server, now, with a
-    /// fresh nonce, and embeds the widget with the signed URL.
-    fn customer_page(&self) -> Page {
+    /// fresh nonce, and embeds the widget with the signed URL. The widget is on
+    /// the page's own origin (the host it was asked for), as the CSP's
+    /// `frame-src 'self'` wants: 127.0.0.1 and localhost are two origins.
+    fn customer_page(&self, widget_base: &str) -> Page {
         let signed = self
             .signer
             .sign(USER_EMAIL)
-            .and_then(|identity| widget_url(&self.widget_base, &identity, Some(USER_NAME), [("theme", "light")]));
+            .and_then(|identity| widget_url(widget_base, &identity, Some(USER_NAME), [("theme", "light")]));
         let url = match signed {
             Ok(url) => url,
             Err(e) => return page(500, "Signing failed", &format!("<p>{}</p>", escape(&describe(&e)))),
@@ -112,11 +161,11 @@ impl Demo {
     fn widget_page(&self, url: &str) -> Page {
         match self.verifier.verify_url(url) {
             Ok(identity) => {
-                println!("widget: verified as {} (key {})", identity.email, identity.key_index);
+                log(&format!("widget: verified as {} (key {})", identity.email, identity.key_index));
                 page(200, "Support widget", &verified_body(&identity))
             }
             Err(e) => {
-                println!("widget: rejected, {}", e.variant_name());
+                log(&format!("widget: rejected, {}", e.variant_name()));
                 let body = format!(
                     r#"{WIDGET_BAR}
 <div id="status" class="rejected" data-result="rejected">
@@ -164,6 +213,15 @@ fn verified_body(identity: &VerifiedIdentity) -> String {
     )
 }
 
+/// `Sec-Purpose: prefetch` (and `prefetch;prerender`), or the older
+/// `Purpose: prefetch` and Firefox's `X-Moz: prefetch`.
+fn is_prefetch(request: &Request) -> bool {
+    request.headers().iter().any(|h| {
+        (h.field.equiv("Sec-Purpose") || h.field.equiv("Purpose") || h.field.equiv("X-Moz"))
+            && h.value.as_str().to_ascii_lowercase().contains("prefetch")
+    })
+}
+
 /// The widget's own title bar, so the page reads as a chat widget on its own too.
 const WIDGET_BAR: &str =
     r#"<header class="widget-bar">Support chat <small>identity checked by userhash</small></header>"#;
@@ -195,7 +253,7 @@ fn page(status: u16, title: &str, body: &str) -> Page {
         ("Referrer-Policy", "no-referrer"),
         (
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; frame-ancestors 'self'",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
         ),
     ];
     let mut response = Response::from_string(html).with_status_code(status);

@@ -1,5 +1,6 @@
 //! How a command ends: what it prints on stderr and which exit code it gives.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit code 1: the hash, URL or identity was rejected.
@@ -31,9 +32,15 @@ impl Failure {
     }
 
     pub fn report(self) -> ExitCode {
-        eprintln!("{}", self.message);
+        to_stderr(&self.message);
         ExitCode::from(self.code)
     }
+}
+
+/// One line on stderr. A closed stderr (`2>&1 | head -c1`) is ignored: the
+/// exit code still says what happened, where `eprintln!` would panic (101).
+pub fn to_stderr(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// `Expired: the signature is ...`: the variant's name first, for scripts.

@@ -14,16 +14,24 @@ use crate::output::Failure;
 pub const ENV: &str = "USERHASH_SECRET";
 
 /// The configured secrets, current first. `--secret-file` wins over the
-/// environment when both are there.
+/// environment when both are there. Every one must be strong enough
+/// (`WeakSecret`, exit 2), whichever the command uses: a weak line is a
+/// mistake in the configuration, not only when a hash happens to need it.
 pub fn load(secret_file: Option<&Path>) -> Result<Vec<Secret>, Failure> {
-    match (secret_file, std::env::var_os(ENV)) {
-        (Some(path), _) => from_file(path),
-        (None, Some(value)) => from_env(value),
-        (None, None) => Err(Failure::usage(format!(
-            "no secret: set {ENV} or pass --secret-file FILE (one secret per line, the current one first); \
-             secrets are never read from the command line"
-        ))),
+    let secrets = match (secret_file, std::env::var_os(ENV)) {
+        (Some(path), _) => from_file(path)?,
+        (None, Some(value)) => from_env(value)?,
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "no secret: set {ENV} or pass --secret-file FILE (one secret per line, the current one first); \
+                 secrets are never read from the command line"
+            )))
+        }
+    };
+    for secret in &secrets {
+        secret.check_strength().map_err(Failure::input)?;
     }
+    Ok(secrets)
 }
 
 /// The configured secrets, or `None` when none is configured (the demo then
@@ -47,16 +55,17 @@ fn from_env(value: OsString) -> Result<Vec<Secret>, Failure> {
 /// One secret per line, the current one first. A line's `\n` (and a `\r`
 /// before it) ends the line and is not part of the secret; nothing else is
 /// trimmed. Empty lines are skipped.
+///
+/// The errors do not repeat the path: `--secret-file "$SECRET"`, the secret
+/// given where its file belongs, would otherwise print the secret.
 fn from_file(path: &Path) -> Result<Vec<Secret>, Failure> {
-    let mut text = std::fs::read(path)
-        .map_err(|e| Failure::usage(format!("cannot read the secret file {}: {e}", path.display())))?;
+    let mut text = std::fs::read(path).map_err(|e| {
+        Failure::usage(format!("cannot read the --secret-file ({e}); give the path of a file that holds the secret"))
+    })?;
     let secrets = parse_lines(&text);
     text.zeroize();
     if secrets.is_empty() {
-        return Err(Failure::usage(format!(
-            "the secret file {} has no secret; put one per line, the current one first",
-            path.display()
-        )));
+        return Err(Failure::usage("the --secret-file has no secret; put one per line, the current one first"));
     }
     Ok(secrets)
 }

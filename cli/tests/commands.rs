@@ -334,9 +334,33 @@ fn missing_or_bad_secrets_are_usage_errors() {
     assert!(out.stderr.contains("no secret"), "{out:?}");
     let out = run(&mut userhash(&["sign-identifier", "--identifier", "x", "--secret-file", "/nonexistent/secret"]));
     assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("error: cannot read the --secret-file"), "{out:?}");
+    let dir = env!("CARGO_TARGET_TMPDIR");
+    let out = run(&mut userhash(&["sign-identifier", "--identifier", "x", "--secret-file", dir]));
+    assert_eq!(out.code, 2, "a directory is unreadable as a secret file: {out:?}");
+    // The secret where its file belongs: the error must not echo it
+    // (`run` fails the test if SECRET shows on stdout or stderr).
+    let out = run(&mut userhash(&["sign-identifier", "--identifier", "x", "--secret-file", SECRET]));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--secret-file"), "{out:?}");
     let weak = secret_file("weak.txt", &format!("{SECRET}\nshort\n"));
-    let out = run(&mut userhash(&["verify-url", "x", "--org", "o", "--secret-file", weak.to_str().unwrap()]));
+    let weak = weak.to_str().unwrap();
+    let out = run(&mut userhash(&["verify-url", "x", "--org", "o", "--secret-file", weak]));
     assert_fails(&out, 2, "WeakSecret");
+    // A weak second line is a configuration error for every command, also
+    // one that signs with the first line or finds a match before it.
+    let hash = with_secret(&["sign-identifier", "--identifier", "x"], SECRET).stdout;
+    for args in [
+        vec!["sign-identifier", "--identifier", "x"],
+        vec!["sign-identity", "--org", "o", "--email", "a@x.com"],
+        vec!["verify-identifier", "--identifier", "x", "--hash", hash.trim_end()],
+    ] {
+        let mut args = args;
+        args.extend(["--secret-file", weak]);
+        let out = run(&mut userhash(&args));
+        assert_fails(&out, 2, "WeakSecret");
+        assert_eq!(out.stdout, "", "{out:?}");
+    }
     let out = run(userhash(&["sign-identifier", "--identifier", "x"]).env("USERHASH_SECRET", ""));
     assert_eq!(out.code, 2, "{out:?}");
 }
@@ -414,6 +438,54 @@ fn diagnose_usage_errors_exit_2() {
     assert_fails(&with_secret(&["diagnose", "--identifier", "x", "--hash", "00"], "short"), 2, "WeakSecret");
 }
 
+// ---------------------------------------------------------------- broken pipes, bad bytes
+
+/// A pipe whose reading end is already closed: writing to it fails with EPIPE
+/// (Rust ignores SIGPIPE), as under `userhash ... | head -c1` once head exits.
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer.into()
+}
+
+#[test]
+fn a_closed_stdout_is_a_clean_exit_2_not_a_panic() {
+    let out = run(userhash(&["sign-identity", "--org", "org_123", "--email", "a@x.com"])
+        .env("USERHASH_SECRET", SECRET)
+        .stdout(closed_pipe()));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("error: cannot write to stdout"), "{out:?}");
+    assert!(!out.stderr.contains("panicked"), "{out:?}");
+}
+
+#[test]
+fn a_closed_stderr_keeps_the_exit_code_of_the_command() {
+    // A rejection's reason goes to stderr; with stderr gone the exit code
+    // still says "rejected" (1), not "panicked" (101).
+    let out = run(userhash(&["verify-identifier", "--identifier", "x", "--hash", "00"])
+        .env("USERHASH_SECRET", SECRET)
+        .stderr(closed_pipe()));
+    assert_eq!((out.code, out.stdout.as_str()), (1, "invalid\n"), "{out:?}");
+    let out =
+        run(userhash(&["verify-url", "orgId=o", "--org", "o"]).env("USERHASH_SECRET", SECRET).stderr(closed_pipe()));
+    assert_eq!(out.code, 1, "{out:?}");
+    let out = run(userhash(&["sign-identifier", "--identifier", "x"]).stderr(closed_pipe()));
+    assert_eq!(out.code, 2, "no secret: {out:?}");
+}
+
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"user-\xff");
+    for args in [["sign-identifier", "--identifier"], ["verify-url", "--org"]] {
+        let mut c = userhash(&args);
+        c.arg(bad).env("USERHASH_SECRET", SECRET);
+        let out = run(&mut c);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(out.stderr.contains("invalid UTF-8"), "{out:?}");
+    }
+}
+
 // ---------------------------------------------------------------- help
 
 #[test]
@@ -437,28 +509,76 @@ fn help_says_what_each_command_does_with_an_example() {
 
 // ---------------------------------------------------------------- demo
 
+/// `userhash demo` on a free port, killed when the test ends, pass or fail.
+struct DemoRun {
+    child: std::process::Child,
+    stdout: Option<BufReader<std::process::ChildStdout>>,
+    first_line: String,
+    /// `127.0.0.1:PORT`
+    addr: String,
+}
+
+impl DemoRun {
+    fn start() -> DemoRun {
+        let mut child = userhash(&["demo", "--addr", "127.0.0.1:0"])
+            .env("USERHASH_SECRET", CLI_SECRET)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first_line = String::new();
+        stdout.read_line(&mut first_line).unwrap();
+        let addr = first_line
+            .trim_end()
+            .strip_prefix("userhash demo: listening on http://")
+            .unwrap_or_else(|| panic!("{first_line:?}"))
+            .to_owned();
+        DemoRun { child, stdout: Some(stdout), first_line, addr }
+    }
+
+    fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops it; returns the rest of its stdout and its stderr.
+    fn stop(mut self) -> (String, String) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut rest = String::new();
+        if let Some(mut stdout) = self.stdout.take() {
+            stdout.read_to_string(&mut rest).unwrap();
+        }
+        let mut stderr = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (rest, stderr)
+    }
+}
+
+impl Drop for DemoRun {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The customer page's widget URL, as a path (`/widget?...`), unescaped.
+fn widget_path(page: &str, origin: &str) -> String {
+    let src = page.split("<iframe id=\"widget\" title=\"Support widget\" src=\"").nth(1).expect(page);
+    let url = src.split('"').next().unwrap().replace("&amp;", "&");
+    url.strip_prefix(origin).unwrap_or_else(|| panic!("{url} is not on {origin}")).to_owned()
+}
+
 #[test]
 fn demo_prints_its_address_and_serves_both_pages() {
-    let mut child = userhash(&["demo", "--addr", "127.0.0.1:0"])
-        .env("USERHASH_SECRET", CLI_SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let origin = first.trim_end().strip_prefix("userhash demo: listening on ").unwrap_or_else(|| panic!("{first:?}"));
-    let page = http(origin, "GET", "/");
-    let widget = http(origin, "GET", "/widget?orgId=org_demo");
-    let missing = http(origin, "GET", "/nope");
-    let post = http(origin, "POST", "/widget?orgId=org_demo");
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let demo = DemoRun::start();
+    let origin = demo.origin();
+    let page = http(&origin, "GET", "/");
+    let widget = http(&origin, "GET", "/widget?orgId=org_demo");
+    let missing = http(&origin, "GET", "/nope");
+    let post = http(&origin, "POST", "/widget?orgId=org_demo");
+    let first = demo.first_line.clone();
+    let (rest, stderr) = demo.stop();
 
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("<iframe id=\"widget\""), "{page}");
@@ -470,6 +590,58 @@ fn demo_prints_its_address_and_serves_both_pages() {
     for text in [&first, &rest, &stderr, &page, &widget] {
         assert!(!text.contains(CLI_SECRET), "the demo shows its secret: {text}");
     }
+}
+
+#[test]
+fn demo_answers_only_at_its_own_host() {
+    let demo = DemoRun::start();
+    let (addr, origin) = (demo.addr.clone(), demo.origin());
+    let port = addr.rsplit_once(':').unwrap().1;
+    // DNS rebinding: another origin's name resolved to 127.0.0.1.
+    let rebound = http_to(&addr, "GET", "/", &[("Host", &format!("attacker.example:{port}"))]);
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
+    assert!(!rebound.contains("user_hash"), "no signed identity for another host: {rebound}");
+    let no_host = http_to(&addr, "GET", "/", &[]);
+    assert!(no_host.starts_with("HTTP/1.1 4"), "{no_host}");
+    assert!(!no_host.contains("user_hash"), "{no_host}");
+    // localhost is the demo too, and its widget is on the page's own origin
+    // (the CSP's frame-src 'self' blocks a frame from 127.0.0.1 there).
+    let local_origin = format!("http://localhost:{port}");
+    let local = http_to(&addr, "GET", "/", &[("Host", &format!("LocalHost:{port}"))]);
+    assert!(local.starts_with("HTTP/1.1 200"), "{local}");
+    assert!(widget_path(&local, &local_origin).starts_with("/widget?orgId=org_demo&"), "{local}");
+    let page = http(&origin, "GET", "/");
+    assert!(widget_path(&page, &origin).starts_with("/widget?"), "{page}");
+}
+
+#[test]
+fn demo_a_head_or_a_prefetch_does_not_use_up_the_nonce() {
+    let demo = DemoRun::start();
+    let (addr, origin) = (demo.addr.clone(), demo.origin());
+    let widget = widget_path(&http(&origin, "GET", "/"), &origin);
+    let head = http(&origin, "HEAD", &widget);
+    assert!(head.starts_with("HTTP/1.1 405"), "{head}");
+    for purpose in [("Sec-Purpose", "prefetch"), ("Sec-Purpose", "prefetch;prerender"), ("Purpose", "prefetch")] {
+        let prefetch = http_to(&addr, "GET", &widget, &[("Host", &addr), purpose]);
+        assert!(prefetch.starts_with("HTTP/1.1 503"), "{purpose:?}: {prefetch}");
+        assert!(!prefetch.contains("verified as"), "{prefetch}");
+    }
+    let shown = http(&origin, "GET", &widget);
+    assert!(shown.starts_with("HTTP/1.1 200") && shown.contains("verified as"), "the nonce is still unused: {shown}");
+    let again = http(&origin, "GET", &widget);
+    assert!(again.contains("<strong id=\"variant\">Replayed</strong>"), "{again}");
+}
+
+#[test]
+fn demo_keeps_serving_when_its_stdout_is_closed() {
+    let mut demo = DemoRun::start();
+    drop(demo.stdout.take()); // `userhash demo | head -1`
+    let origin = demo.origin();
+    for _ in 0..2 {
+        let widget = http(&origin, "GET", "/widget?orgId=org_demo");
+        assert!(widget.starts_with("HTTP/1.1 403"), "the demo answers after logging to a closed stdout: {widget:?}");
+    }
+    assert!(demo.child.try_wait().unwrap().is_none(), "the demo is still running");
 }
 
 #[test]
@@ -486,11 +658,20 @@ fn demo_refuses_a_non_loopback_address_and_a_taken_port() {
 
 /// One request over a plain socket: enough for a test of a server on loopback.
 fn http(origin: &str, method: &str, path: &str) -> String {
-    use std::io::Write;
     let host = origin.strip_prefix("http://").unwrap();
-    let mut stream = std::net::TcpStream::connect(host).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    http_to(host, method, path, &[("Host", host)])
+}
+
+/// A request to `addr` with these headers (Host among them, or not at all).
+fn http_to(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Content-Length: 0\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response

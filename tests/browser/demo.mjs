@@ -8,12 +8,17 @@
 // It starts `userhash demo --addr 127.0.0.1:0` and reads the address it
 // prints, loads the customer page and sees "verified as …" inside the widget
 // frame, loads the same widget URL again and sees Replayed, loads it with the
-// email changed and sees Mismatch, and saves a screenshot of each state. It
+// email changed and sees Mismatch, loads the customer page as localhost (the
+// widget frame must load there too), and saves a screenshot of each state. It
 // ends with `browser: N passed, M failed`.
+//
+// Every wait has a time limit, and the demo, chromedriver and Chromium are
+// stopped however the run ends (a failed check, an exception, SIGINT or
+// SIGTERM): chromedriver runs in its own process group, which is killed
+// whole, because Chromium outlives a chromedriver that is merely terminated.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -48,35 +53,55 @@ async function waitFor(what, probe, ms = 10000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts the demo on a free port; resolves with its origin, read from its first line. */
-function startDemo() {
-  const child = spawn(binary, ['demo', '--addr', '127.0.0.1:0'], {
-    env: { ...process.env, USERHASH_SECRET: SECRET, RUST_BACKTRACE: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/**
+ * Spawns a program and resolves with the first match of `pattern` in its
+ * stdout's lines (all of which are kept in `output`); rejects if it exits or
+ * prints no match within 10 s. The promise is handled at once, so an early
+ * exit cannot end the script as an unhandled rejection before cleanup.
+ */
+function startAndRead(what, command, args, options, pattern) {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'inherit'] });
   const output = [];
-  const origin = new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
+  let timer;
+  const found = new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       output.push(line);
-      const m = /^userhash demo: listening on (http:\/\/\S+)$/.exec(line);
+      const m = pattern.exec(line);
       if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`the demo exited (${code}) before printing its address`)));
-    setTimeout(() => reject(new Error('the demo printed no address within 10 s')), 10000);
-  });
-  return { child, origin, output };
+    child.once('error', (e) => reject(new Error(`${what} did not start: ${e.message}`)));
+    child.once('exit', (code, signal) => reject(new Error(`${what} exited (${code ?? signal}) before it was ready`)));
+    timer = setTimeout(() => reject(new Error(`${what} was not ready within 10 s`)), 10000);
+  }).finally(() => clearTimeout(timer));
+  found.catch(() => {});
+  return { child, found, output };
+}
+
+/** The demo on a free port; `found` is its origin, read from its first line. */
+const startDemo = () =>
+  startAndRead(
+    'the demo',
+    binary,
+    ['demo', '--addr', '127.0.0.1:0'],
+    { env: { ...process.env, USERHASH_SECRET: SECRET, RUST_BACKTRACE: '0' } },
+    /^userhash demo: listening on (http:\/\/\S+)$/,
+  );
+
+/**
+ * chromedriver on a port it picks itself (no race for a free one); `found`
+ * is that port. Its own process group, so that Chromium goes with it.
+ */
+const startDriver = () =>
+  startAndRead('chromedriver', CHROMEDRIVER, ['--port=0'], { detached: true }, /started successfully on port (\d+)/);
+
+/** SIGKILL to a process group, or to the process alone; gone already is fine. */
+function killGroup(child, group) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+  } catch {
+    // It ended between the check and the kill.
+  }
 }
 
 /** A WebDriver session on chromedriver at `base`. */
@@ -88,6 +113,8 @@ function webdriver(base) {
       method,
       headers: { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // A hung chromedriver or page load fails the run instead of stalling it.
+      signal: AbortSignal.timeout(60000),
     });
     const json = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${json.value?.error}: ${json.value?.message?.split('\n')[0]}`);
@@ -140,14 +167,30 @@ async function main() {
   };
 
   const demo = startDemo();
-  const port = await freePort();
-  const driver = spawn(CHROMEDRIVER, [`--port=${port}`], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  const wd = webdriver(base);
+  const driver = startDriver();
+  let wd;
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    if (wd) await wd.stop(); // Chromium quits with its session ...
+    killGroup(driver.child, true); // ... or goes with chromedriver's group.
+    killGroup(demo.child, false);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      console.log(`browser: stopped by ${signal}`);
+      killGroup(driver.child, true);
+      killGroup(demo.child, false);
+      process.exit(1);
+    });
+  }
   const sources = [];
   try {
-    const origin = await demo.origin;
+    const origin = await demo.found;
     console.log(`demo at ${origin}`);
+    const base = `http://127.0.0.1:${await driver.found}`;
+    wd = webdriver(base);
     await waitFor('chromedriver', async () => (await (await fetch(`${base}/status`)).json()).value?.ready);
     await wd.start();
     let widgetUrl = '';
@@ -193,17 +236,29 @@ async function main() {
       await wd.screenshot(join(shots, '3-widget-mismatch.png'));
     });
 
+    await check('the customer page as localhost loads its widget too (its own origin)', async () => {
+      await wd.resize(1000, 1000);
+      const local = origin.replace('://127.0.0.1:', '://localhost:');
+      await wd.go(`${local}/`);
+      const frame = await wd.find('iframe#widget');
+      const src = await wd.attribute(frame, 'src');
+      expect(src.startsWith(`${local}/widget?`), `iframe src: ${src}`);
+      await wd.frame(frame);
+      const status = await waitFor('the widget frame', async () => wd.text(await wd.find('#status')));
+      expect(status.includes(`verified as ${EMAIL}`), `widget says: ${status}`);
+      sources.push(await wd.source());
+      await wd.parentFrame();
+    });
+
     await check('no page and no line the demo printed shows the secret', async () => {
-      expect(sources.length >= 4, `only ${sources.length} pages seen`);
+      expect(sources.length >= 5, `only ${sources.length} pages seen`);
       for (const text of [...sources, ...demo.output]) expect(!text.includes(SECRET), 'the secret is shown');
     });
   } catch (e) {
     results.push(false);
     console.log(`FAIL - setup: ${e.message}`);
   } finally {
-    await wd.stop();
-    driver.kill();
-    demo.child.kill();
+    await cleanup();
   }
   const passed = results.filter(Boolean).length;
   const failed = results.length - passed;

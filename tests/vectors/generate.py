@@ -503,6 +503,12 @@ def diagnose_vectors():
          explained(cause("SecretWhitespace", key_index=0, edit="trailing_crlf")))
     case("identifier: the configured secret has a trailing space the signer's lacks", {"identifier": "user-42"},
          h, explained(cause("SecretWhitespace", key_index=0, edit="trimmed")), secrets=(SECRET + " ",))
+    case("identifier: the signer's secret starts with a space", {"identifier": "user-42"}, mac(" " + SECRET, "user-42"),
+         explained(cause("SecretWhitespace", key_index=0, edit="leading_space")))
+    # Two explanations at once: the hash is the plain second secret's, and also the first one trimmed. The exact
+    # configured secret is named (OtherSecret is tried before any edit of a secret).
+    case("identifier: an exact configured secret is named before an edited one", {"identifier": "user-42"},
+         h, explained(cause("OtherSecret", key_index=1)), secrets=(SECRET + " ", SECRET))
     case("identifier: an email identifier signed in lower case, checked as typed",
          {"identifier": "Jane.Doe@Example.com"}, mac(SECRET, "jane.doe@example.com"),
          explained(cause("EmailCase", field="identifier", signed="jane.doe@example.com", given="Jane.Doe@Example.com")))
@@ -536,6 +542,8 @@ def diagnose_vectors():
          explained(cause("Whitespace", field="org_id", signed=ORG + " ", given=ORG)))
     case("identity: the signer's secret ends with a newline", identity_input(), identity_mac(secret=SECRET + "\n"),
          explained(cause("SecretWhitespace", key_index=0, edit="trailing_newline")))
+    case("identity: the signer's secret ends with a space", identity_input(), identity_mac(secret=SECRET + " "),
+         explained(cause("SecretWhitespace", key_index=0, edit="trailing_space")))
     case("identity: email signed in lower case, received as typed", identity_input(e="Jane@Example.com"),
          identity_mac(), explained(cause("EmailCase", field="email", signed=email, given="Jane@Example.com")))
     case("identity: a + read as a space", identity_input(e="a b@x.com"), identity_mac(e="a+b@x.com"),
