@@ -190,7 +190,9 @@ extern "C" {
 //   `USERHASH_MAX_IDENTIFIER_LEN` bytes, signed exactly as given (else
 //   `USERHASH_MALFORMED`); a numeric id is signed as its decimal string;
 // - `out_hex`: a buffer of `out_hex_len >= USERHASH_HEX_LEN + 1` bytes (else
-//   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails.
+//   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails. It
+//   may be the identifier's own buffer (signing in place): the inputs are
+//   read before anything is written, and only the 65 bytes are written.
 //
 // # Safety
 // Each pointer must be valid for its length.
@@ -513,7 +515,8 @@ void userhash_verified_identity_free(userhash_verified_identity **identity);
 // The org a widget URL claims, for a multi-tenant server to pick that org's
 // verifier; nothing is verified. Writes it, NUL-terminated, to `out_org_id`,
 // which must have `out_org_id_len >= USERHASH_MAX_ORG_ID_LEN + 1` bytes
-// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL). Errors:
+// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL); it holds "" on
+// failure and may be the URL's own buffer (the URL is read first). Errors:
 // `USERHASH_MISSING`, `USERHASH_DUPLICATE`, `USERHASH_MALFORMED` (field
 // "org_id").
 //

@@ -10,7 +10,8 @@
 //!   UTF-8 (else `USERHASH_INVALID_ARGUMENT`); secrets and raw MAC inputs are
 //!   bytes and may hold anything;
 //! - hashes come out in a caller's buffer of `USERHASH_HEX_LEN + 1` bytes,
-//!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`;
+//!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`; it may
+//!   be one of the inputs' buffers (nothing is written before they are read);
 //! - what the library allocates (a handle, a signed or verified identity, a
 //!   URL) has one `_free` function that takes the ADDRESS of the caller's
 //!   pointer and sets it to NULL: freeing twice frees once, and `_free(NULL)`

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use userhash_core::{Error, MemoryNonceStore, NonceStore, VerifiedIdentity, Verifier};
 
-use crate::ffi::{bytes, clear_out, items, source, take_box, target, text, text_buffer, write_text};
+use crate::ffi::{boxed_out, bytes, items, source, take_box, target, text, text_out};
 use crate::status::{catch, guard, userhash_status};
 use crate::{userhash_param, userhash_str, OwnedText, USERHASH_MAX_ORG_ID_LEN};
 
@@ -50,7 +50,7 @@ struct OwnedVerifiedIdentity {
 }
 
 impl OwnedVerifiedIdentity {
-    fn new(id: &VerifiedIdentity) -> Box<Self> {
+    fn new(id: &VerifiedIdentity) -> Self {
         let mut text = OwnedText::default();
         let params: Vec<userhash_param> =
             id.params.iter().map(|(k, v)| userhash_param { key: text.keep(k), value: text.keep(v) }).collect();
@@ -64,7 +64,7 @@ impl OwnedVerifiedIdentity {
             params_len: params.len(),
             key_index: id.key_index,
         };
-        Box::new(OwnedVerifiedIdentity { public, text, params })
+        OwnedVerifiedIdentity { public, text, params }
     }
 }
 
@@ -89,16 +89,14 @@ pub unsafe extern "C" fn userhash_verifier_new(
     out_verifier: *mut *mut userhash_verifier,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_verifier);
-        let out = target(out_verifier, "out_verifier")?;
-        let mut list = Vec::with_capacity(secrets_len);
-        for s in items(secrets, secrets_len, "secrets")? {
-            list.push(bytes(s.ptr, s.len, "a secret")?);
-        }
-        let org_id = text(org_id, org_id_len, "org_id")?;
-        let inner = Verifier::new(list, org_id)?;
-        *out = Box::into_raw(Box::new(userhash_verifier { inner }));
-        Ok(())
+        boxed_out(out_verifier, "out_verifier", || {
+            let mut list = Vec::with_capacity(secrets_len);
+            for s in items(secrets, secrets_len, "secrets")? {
+                list.push(bytes(s.ptr, s.len, "a secret")?);
+            }
+            let inner = Verifier::new(list, text(org_id, org_id_len, "org_id")?)?;
+            Ok(userhash_verifier { inner })
+        })
     })
 }
 
@@ -271,16 +269,15 @@ unsafe fn verify(
     out_identity: *mut *mut userhash_verified_identity,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_identity);
-        let out = target(out_identity, "out_identity")?;
-        let verifier = &source(verifier, "verifier")?.inner;
-        let url = text(url, url_len, "url")?;
-        let id = match now_ms {
-            Some(now) => verifier.verify_url_at(url, now)?,
-            None => verifier.verify_url(url)?,
-        };
-        *out = Box::into_raw(OwnedVerifiedIdentity::new(&id)).cast();
-        Ok(())
+        boxed_out(out_identity, "out_identity", || {
+            let verifier = &source(verifier, "verifier")?.inner;
+            let url = text(url, url_len, "url")?;
+            let id = match now_ms {
+                Some(now) => verifier.verify_url_at(url, now)?,
+                None => verifier.verify_url(url)?,
+            };
+            Ok(OwnedVerifiedIdentity::new(&id))
+        })
     })
 }
 
@@ -297,7 +294,8 @@ pub unsafe extern "C" fn userhash_verified_identity_free(identity: *mut *mut use
 /// The org a widget URL claims, for a multi-tenant server to pick that org's
 /// verifier; nothing is verified. Writes it, NUL-terminated, to `out_org_id`,
 /// which must have `out_org_id_len >= USERHASH_MAX_ORG_ID_LEN + 1` bytes
-/// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL). Errors:
+/// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL); it holds "" on
+/// failure and may be the URL's own buffer (the URL is read first). Errors:
 /// `USERHASH_MISSING`, `USERHASH_DUPLICATE`, `USERHASH_MALFORMED` (field
 /// "org_id").
 ///
@@ -311,9 +309,8 @@ pub unsafe extern "C" fn userhash_org_id_of(
     out_org_id_len: usize,
 ) -> userhash_status {
     guard(|| {
-        let out = text_buffer(out_org_id, out_org_id_len, USERHASH_MAX_ORG_ID_LEN + 1, "out_org_id")?;
-        let url = text(url, url_len, "url")?;
-        let org_id = userhash_core::org_id_of(url)?;
-        write_text(out, &org_id, "out_org_id")
+        text_out(out_org_id, out_org_id_len, USERHASH_MAX_ORG_ID_LEN + 1, "out_org_id", || {
+            Ok(userhash_core::org_id_of(text(url, url_len, "url")?)?)
+        })
     })
 }

@@ -223,6 +223,47 @@ static void test_buffers(void) {
                  USERHASH_OK);
     CHECK(strcmp(hex, hash.ptr) == 0, "hash %s", hex);
     end_case();
+
+    begin_case("conventions", "an overstated buffer length: only the text and its NUL are written");
+    /* An exact-size heap block: ASan and valgrind see any write past it. */
+    char *exact = malloc(USERHASH_HEX_LEN + 1);
+    if (exact == NULL) abort();
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, secret.len, identifier.ptr, identifier.len, exact, 4096)),
+                 USERHASH_OK);
+    CHECK(strcmp(exact, hash.ptr) == 0, "hash %s", exact);
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, secret.len, identifier.ptr, identifier.len, exact, SIZE_MAX)),
+                 USERHASH_OK);
+    CHECK(strcmp(exact, hash.ptr) == 0, "hash %s", exact);
+    free(exact);
+    end_case();
+
+    begin_case("conventions", "the output buffer may be the input's (signing in place)");
+    /* The identifier is read before anything is written: the hash is the
+     * identifier's, not that of a string whose first byte became the NUL. */
+    char in_place[USERHASH_HEX_LEN + 1];
+    memcpy(in_place, identifier.ptr, identifier.len);
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, secret.len, in_place, identifier.len, in_place,
+                                               sizeof in_place)),
+                 USERHASH_OK);
+    CHECK(strcmp(in_place, hash.ptr) == 0, "signed in place: %s, want %s", in_place, hash.ptr);
+    userhash_identifier_signer *signer = NULL;
+    CHECK_STATUS(seen(userhash_identifier_signer_new(secret.ptr, secret.len, &signer)), USERHASH_OK);
+    memcpy(in_place, identifier.ptr, identifier.len);
+    CHECK_STATUS(seen(userhash_identifier_signer_sign(signer, in_place, identifier.len, in_place, sizeof in_place)),
+                 USERHASH_OK);
+    CHECK(strcmp(in_place, hash.ptr) == 0, "signer, in place: %s", in_place);
+    userhash_identifier_signer_free(&signer);
+    /* A failed call still leaves "" in the shared buffer. */
+    memcpy(in_place, identifier.ptr, identifier.len);
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, 3, in_place, identifier.len, in_place, sizeof in_place)),
+                 USERHASH_WEAK_SECRET);
+    CHECK(in_place[0] == '\0', "a failed in-place sign left output");
+    /* org_id_of reads the URL before writing the org over it. */
+    char url_in_place[USERHASH_MAX_ORG_ID_LEN + 1 + 64];
+    int n = snprintf(url_in_place, sizeof url_in_place, "orgId=%.*s&x=1", (int)org.len, org.ptr);
+    CHECK_STATUS(seen(userhash_org_id_of(url_in_place, (size_t)n, url_in_place, sizeof url_in_place)), USERHASH_OK);
+    CHECK(str_eq_c(org, url_in_place), "org in place: %s", url_in_place);
+    end_case();
 }
 
 static void test_large_input(void) {
