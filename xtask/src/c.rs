@@ -2,9 +2,10 @@
 //! and `bench-c`.
 //!
 //! - suite `c`: builds `libuserhash` (with the `test-hooks` feature), checks
-//!   that the committed `userhash.h` is what cbindgen makes now, and runs the
-//!   C suite three times: plain, under valgrind memcheck, and built with
-//!   `-fsanitize=address,undefined`;
+//!   that the committed `userhash.h` is what cbindgen makes now and that a
+//!   C++17 program (`g++ -Wall -Wextra -Werror -pedantic`) includes it and
+//!   links, and runs the C suite three times: plain, under valgrind memcheck,
+//!   and built with `-fsanitize=address,undefined`;
 //! - suite `c-examples`: installs the library into `target/c-install` as a
 //!   user would (`install-c`), then builds against it only: the known-answer
 //!   program (`-luserhash` and `userhash.h`, nothing else), `examples/c` via
@@ -26,6 +27,7 @@ const CBINDGEN_VERSION: &str = "0.29.4";
 const STATIC_LIBS: &str = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc";
 
 const WARNINGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror"];
+const CXX_WARNINGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZERS: &[&str] = &["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -173,6 +175,13 @@ pub fn suite() -> Result<Counts, String> {
         gcc(&args)?;
         Ok(exe)
     };
+    // userhash.h from C++: it parses, and its extern "C" names link.
+    let cxx = path_str(&out.join("header_cxx"))?.to_owned();
+    let mut args = strings(CXX_WARNINGS);
+    args.extend(strings(&["-Ibindings/c/include", "bindings/c/tests/header_cxx.cpp", "-o", &cxx]));
+    args.extend([format!("-L{lib}"), format!("-Wl,-rpath,{lib}"), "-luserhash".into()]);
+    status(&mut cmd("g++", &args.iter().map(String::as_str).collect::<Vec<_>>()))?;
+
     let plain = build("userhash_tests", &[])?;
     let sanitized = build("userhash_tests_asan", SANITIZERS)?;
 
@@ -184,6 +193,7 @@ pub fn suite() -> Result<Counts, String> {
         c
     };
     let runs = [
+        quiet(cmd(&cxx, &[])),
         quiet(cmd(&plain, &[&vectors])),
         quiet(cmd("valgrind", &["-q", "--error-exitcode=1", "--leak-check=full", &plain, &vectors])),
         {
