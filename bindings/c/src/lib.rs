@@ -92,7 +92,9 @@ const _: () = {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct userhash_str {
+    /// The first byte; never NULL in an argument.
     pub ptr: *const c_char,
+    /// How many bytes, not counting any NUL after them.
     pub len: usize,
 }
 
@@ -100,7 +102,9 @@ pub struct userhash_str {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct userhash_param {
+    /// The parameter's name, decoded.
     pub key: userhash_str,
+    /// Its value, decoded.
     pub value: userhash_str,
 }
 

@@ -25,10 +25,13 @@ pub struct userhash_verifier {
 #[repr(C)]
 #[derive(Debug)]
 pub struct userhash_verified_identity {
+    /// The user's email, as signed: the identity to open the conversation of.
     pub email: userhash_str,
+    /// The organization, the verifier's own.
     pub org_id: userhash_str,
-    /// Unix time in milliseconds.
+    /// Unix time in milliseconds, when it was signed.
     pub timestamp_ms: u64,
+    /// The nonce, now recorded by the nonce store.
     pub nonce: userhash_str,
     /// The display name; `name.ptr` is NULL when the URL had none. Not
     /// signed: show it, don't trust it.
@@ -36,6 +39,7 @@ pub struct userhash_verified_identity {
     /// Every other parameter of the URL, sorted by key (UTF-8 byte order);
     /// NULL when `params_len` is 0. Not signed.
     pub params: *const userhash_param,
+    /// How many `params` there are.
     pub params_len: usize,
     /// Which configured secret matched: 0 is the current one, higher ones
     /// are previous secrets still accepted during a rotation.
@@ -153,6 +157,16 @@ pub unsafe extern "C" fn userhash_verifier_set_memory_store(
 /// `USERHASH_REPLAYED`), anything else when the store cannot answer (the URL
 /// is then refused with `USERHASH_STORE_UNAVAILABLE`: fail closed). It must
 /// be atomic, and thread-safe if the verifier is used by several threads.
+///
+/// `org_id` and `nonce` are valid only during the call: copy what you keep.
+/// The callback runs inside `userhash_verifier_verify_url(_at)`, on the
+/// calling thread, after the signature and freshness checks and with no lock
+/// of the library held. It may call userhash (even verify with another or
+/// the same verifier), but must not call a `_set_` function or `_free` on
+/// the verifier it serves. It must return: a `longjmp` out of it, a C++
+/// exception thrown through it, or a panic from a Go callback would cross
+/// the library's Rust frames, which is undefined behaviour (catch it in the
+/// callback and return -1 instead).
 pub type userhash_nonce_check_fn = Option<
     unsafe extern "C" fn(
         context: *mut c_void,

@@ -386,6 +386,16 @@ static int app_store_check(void *context, const char *org_id, size_t org_id_len,
     return 1;
 }
 
+/* A store that signs with a weak secret (a failing call into userhash) before it answers "new". */
+static userhash_status reentrant_nested = USERHASH_OK;
+static int reentrant_store_check(void *context, const char *org_id, size_t org_id_len, const char *nonce_,
+                                 size_t nonce_len, uint64_t expires_at_ms, uint64_t now_ms) {
+    (void)context, (void)org_id, (void)org_id_len, (void)nonce_, (void)nonce_len, (void)expires_at_ms, (void)now_ms;
+    char hex[USERHASH_HEX_LEN + 1];
+    reentrant_nested = seen(userhash_sign_identifier("short", 5, "x", 1, hex, sizeof hex));
+    return 1;
+}
+
 static void test_app_store(void) {
     begin_case("conventions", "an application's nonce store (callback)");
     struct app_store store = {0};
@@ -410,6 +420,18 @@ static void test_app_store(void) {
     userhash_string_free(&u);
     userhash_signed_identity_free(&id);
     userhash_identity_signer_free(&signer);
+    userhash_verifier_free(&verifier);
+    end_case();
+
+    begin_case("conventions", "a nonce store that calls userhash itself");
+    /* The nested call's failure is not what the outer call reports. */
+    CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_verifier_set_nonce_store(verifier, reentrant_store_check, NULL)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_verifier_verify_url_at(verifier, url.ptr, url.len, timestamp, &got)), USERHASH_OK);
+    CHECK(got != NULL && userhash_last_error_status() == USERHASH_OK && userhash_last_error_message()[0] == '\0',
+          "the nested call's error leaked: %s", userhash_last_error_message());
+    CHECK(reentrant_nested == USERHASH_WEAK_SECRET, "the nested call returned %d", reentrant_nested);
+    userhash_verified_identity_free(&got);
     userhash_verifier_free(&verifier);
     end_case();
 }
