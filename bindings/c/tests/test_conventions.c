@@ -396,6 +396,23 @@ static int reentrant_store_check(void *context, const char *org_id, size_t org_i
     return 1;
 }
 
+/* `email` signed now (a fresh UUID nonce) and its widget URL with `name`
+ * (NULL for none) and `params`: to free with userhash_string_free; NULL, with
+ * the case failed, when a step fails. *len gets the URL's length. */
+static char *url_signed_now(const char *name, size_t name_len, const userhash_param *params, size_t n, size_t *len) {
+    userhash_identity_signer *signer = NULL;
+    userhash_signed_identity *id = NULL;
+    char *u = NULL;
+    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
+    CHECK(id != NULL && id->nonce.len == 36, "nonce is not a UUID");
+    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, name, name_len, params, n, &u, len)),
+                 USERHASH_OK);
+    userhash_signed_identity_free(&id);
+    userhash_identity_signer_free(&signer);
+    return u;
+}
+
 static void test_app_store(void) {
     begin_case("conventions", "an application's nonce store (callback)");
     struct app_store store = {0};
@@ -403,23 +420,17 @@ static void test_app_store(void) {
     userhash_verified_identity *got = NULL;
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
     CHECK_STATUS(seen(userhash_verifier_set_nonce_store(verifier, app_store_check, &store)), USERHASH_OK);
-    userhash_identity_signer *signer = NULL;
-    userhash_signed_identity *id = NULL;
-    char *u = NULL;
-    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, NULL, 0, NULL, 0, &u, NULL)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, strlen(u), &got)), USERHASH_OK);
+    size_t len = 0;
+    char *u = url_signed_now(NULL, 0, NULL, 0, &len);
+    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_OK);
     userhash_verified_identity_free(&got);
-    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, strlen(u), &got)), USERHASH_REPLAYED);
+    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_REPLAYED);
     CHECK(store.calls == 2 && store.count == 1, "calls %d, count %d", store.calls, store.count);
     /* A tampered URL never reaches the store. */
-    u[strlen(u) - 1] = u[strlen(u) - 1] == '0' ? '1' : '0';
-    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, strlen(u), &got)), USERHASH_MISMATCH);
+    if (u != NULL) u[len - 1] = u[len - 1] == '0' ? '1' : '0';
+    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_MISMATCH);
     CHECK(store.calls == 2, "a mismatch reached the store");
     userhash_string_free(&u);
-    userhash_signed_identity_free(&id);
-    userhash_identity_signer_free(&signer);
     userhash_verifier_free(&verifier);
     end_case();
 
@@ -457,13 +468,9 @@ static void *race(void *arg) {
 static void test_threads(void) {
     begin_case("conventions", "8 threads race on one nonce: one wins");
     userhash_verifier *verifier = NULL;
-    userhash_identity_signer *signer = NULL;
-    userhash_signed_identity *id = NULL;
-    char *u = NULL;
+    size_t len = 0;
+    char *u = url_signed_now(NULL, 0, NULL, 0, &len);
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, NULL, 0, NULL, 0, &u, NULL)), USERHASH_OK);
     /* The main thread's last error is its own. */
     char hex[USERHASH_HEX_LEN + 1];
     CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, 3, identifier.ptr, identifier.len, hex, sizeof hex)),
@@ -485,26 +492,17 @@ static void test_threads(void) {
     CHECK(wins == 1 && replays == 7, "%d wins, %d replays", wins, replays);
     CHECK(userhash_last_error_status() == USERHASH_WEAK_SECRET, "another thread changed this thread's last error");
     userhash_string_free(&u);
-    userhash_signed_identity_free(&id);
-    userhash_identity_signer_free(&signer);
     userhash_verifier_free(&verifier);
     end_case();
 }
 
 static void test_round_trip(void) {
     begin_case("conventions", "sign now, widget URL with name and params, verify now");
-    userhash_identity_signer *signer = NULL;
-    userhash_signed_identity *id = NULL;
     userhash_verifier *verifier = NULL;
     userhash_verified_identity *got = NULL;
-    char *u = NULL;
-    size_t len = 0;
-    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
-    CHECK(id != NULL && id->nonce.len == 36, "nonce is not a UUID");
     userhash_param params[2] = {{{"theme", 5}, {"dark", 4}}, {{"lang", 4}, {"fr", 2}}};
-    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, "Zo\xc3\xab", 4, params, 2, &u, &len)),
-                 USERHASH_OK);
+    size_t len = 0;
+    char *u = url_signed_now("Zo\xc3\xab", 4, params, 2, &len);
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
     CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_OK);
     if (got != NULL) {
@@ -516,8 +514,6 @@ static void test_round_trip(void) {
     userhash_verified_identity_free(&got);
     CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_REPLAYED);
     userhash_string_free(&u);
-    userhash_signed_identity_free(&id);
-    userhash_identity_signer_free(&signer);
     userhash_verifier_free(&verifier);
     end_case();
 }
