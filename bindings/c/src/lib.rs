@@ -85,6 +85,15 @@ const _: () = {
     assert!(USERHASH_DEFAULT_STORE_CAPACITY == userhash_core::nonce::DEFAULT_CAPACITY);
 };
 
+// The header promises that one handle may be used by several threads at
+// once (and freed on another): C cannot check it, so the build does.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<userhash_core::IdentifierSigner>();
+    shareable::<userhash_core::IdentitySigner>();
+    shareable::<userhash_core::Verifier>();
+};
+
 /// A piece of text: `len` bytes at `ptr`. In a structure the library made,
 /// `ptr[len]` is also a NUL, so `ptr` can be used as a C string (unless the
 /// text itself holds a NUL byte, which a URL's `%00` can decode to: `len` is
