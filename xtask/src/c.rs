@@ -2,9 +2,10 @@
 //! and `bench-c`.
 //!
 //! - suite `c`: builds `libuserhash` (with the `test-hooks` feature), checks
-//!   that the committed `userhash.h` is what cbindgen makes now, and runs the
-//!   C suite three times: plain, under valgrind memcheck, and built with
-//!   `-fsanitize=address,undefined`;
+//!   that the committed `userhash.h` is what cbindgen makes now and that a
+//!   C++17 program (`g++ -Wall -Wextra -Werror -pedantic`) includes it and
+//!   links, and runs the C suite three times: plain, under valgrind memcheck,
+//!   and built with `-fsanitize=address,undefined`;
 //! - suite `c-examples`: installs the library into `target/c-install` as a
 //!   user would (`install-c`), then builds against it only: the known-answer
 //!   program (`-luserhash` and `userhash.h`, nothing else), `examples/c` via
@@ -26,6 +27,7 @@ const CBINDGEN_VERSION: &str = "0.29.4";
 const STATIC_LIBS: &str = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc";
 
 const WARNINGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror"];
+const CXX_WARNINGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZERS: &[&str] = &["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -150,8 +152,7 @@ pub fn suite() -> Result<Counts, String> {
     // hooks cannot change what these binaries load.
     let out = target_dir().join("c-tests");
     let lib = out.join("lib");
-    fs::create_dir_all(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
-    fs::copy(built.join("libuserhash.so"), lib.join("libuserhash.so")).map_err(|e| format!("copy: {e}"))?;
+    shared_library(&built, &lib)?;
     let lib = path_str(&lib)?.to_owned();
 
     let sources: Vec<String> = ["main.c", "harness.c", "test_vectors.c", "test_conventions.c"]
@@ -173,6 +174,13 @@ pub fn suite() -> Result<Counts, String> {
         gcc(&args)?;
         Ok(exe)
     };
+    // userhash.h from C++: it parses, and its extern "C" names link.
+    let cxx = path_str(&out.join("header_cxx"))?.to_owned();
+    let mut args = strings(CXX_WARNINGS);
+    args.extend(strings(&["-Ibindings/c/include", "bindings/c/tests/header_cxx.cpp", "-o", &cxx]));
+    args.extend([format!("-L{lib}"), format!("-Wl,-rpath,{lib}"), "-luserhash".into()]);
+    status(&mut cmd("g++", &args.iter().map(String::as_str).collect::<Vec<_>>()))?;
+
     let plain = build("userhash_tests", &[])?;
     let sanitized = build("userhash_tests_asan", SANITIZERS)?;
 
@@ -184,6 +192,7 @@ pub fn suite() -> Result<Counts, String> {
         c
     };
     let runs = [
+        quiet(cmd(&cxx, &[])),
         quiet(cmd(&plain, &[&vectors])),
         quiet(cmd("valgrind", &["-q", "--error-exitcode=1", "--leak-check=full", &plain, &vectors])),
         {
@@ -294,6 +303,30 @@ fn version() -> Result<String, String> {
         .ok_or_else(|| "no version in [workspace.package] of Cargo.toml".into())
 }
 
+/// Copies the built `libuserhash.so` into `lib` the way a system's library
+/// folder holds one: the file under its full version, the SONAME
+/// (`libuserhash.so.0.1`, which bindings/c/build.rs gives it and linked
+/// programs look for) and the plain name that `-luserhash` finds, each a
+/// symlink. A running program may have the old file mapped, so it is
+/// replaced, not written over.
+fn shared_library(built: &Path, lib: &Path) -> Result<(), String> {
+    fs::create_dir_all(lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+    let version = version()?;
+    let mut parts = version.split('.');
+    let (major, minor) = (parts.next().unwrap_or("0"), parts.next().unwrap_or("0"));
+    let abi = if major == "0" { format!("0.{minor}") } else { major.to_owned() };
+    let file = format!("libuserhash.so.{version}");
+    let soname = format!("libuserhash.so.{abi}");
+    let replace = |name: &str, make: &dyn Fn(&Path) -> std::io::Result<()>| {
+        let to = lib.join(name);
+        let _ = fs::remove_file(&to);
+        make(&to).map_err(|e| format!("{}: {e}", to.display()))
+    };
+    replace(&file, &|to| fs::copy(built.join("libuserhash.so"), to).map(drop))?;
+    replace(&soname, &|to| std::os::unix::fs::symlink(&file, to))?;
+    replace("libuserhash.so", &|to| std::os::unix::fs::symlink(&soname, to))
+}
+
 /// Copies the header and both libraries under `prefix` and writes
 /// `lib/pkgconfig/userhash.pc` for that prefix.
 fn install(prefix: &Path, profile: Profile) -> Result<(), String> {
@@ -311,7 +344,7 @@ fn install(prefix: &Path, profile: Profile) -> Result<(), String> {
         fs::copy(&from, &to).map(drop).map_err(|e| format!("copy {} to {}: {e}", from.display(), to.display()))
     };
     copy(root().join("bindings/c/include/userhash.h"), include.join("userhash.h"))?;
-    copy(built.join("libuserhash.so"), lib.join("libuserhash.so"))?;
+    shared_library(&built, &lib)?;
     copy(built.join("libuserhash.a"), lib.join("libuserhash.a"))?;
     let pc_text = format!(
         "prefix={}\n\
@@ -328,7 +361,10 @@ fn install(prefix: &Path, profile: Profile) -> Result<(), String> {
         version()?
     );
     fs::write(pc.join("userhash.pc"), pc_text).map_err(|e| e.to_string())?;
-    println!("xtask: installed userhash.h, libuserhash.so, libuserhash.a and userhash.pc under {}", prefix.display());
+    println!(
+        "xtask: installed userhash.h, libuserhash.so (and its versioned names), libuserhash.a and userhash.pc under {}",
+        prefix.display()
+    );
     Ok(())
 }
 
@@ -366,7 +402,9 @@ pub fn bench() -> Result<(), String> {
     deps::ensure(C_TOOLS)?;
     ensure_libraries(C_BENCH_LIBS)?;
     let built = build_library(Profile::Release, false)?;
-    let lib = path_str(&built)?.to_owned();
+    let lib = target_dir().join("c-bench-lib");
+    shared_library(&built, &lib)?;
+    let lib = path_str(&lib)?.to_owned();
     let exe = target_dir().join("c-bench");
     let exe = path_str(&exe)?.to_owned();
     let mut args = strings(WARNINGS);

@@ -24,9 +24,11 @@ pub const INTEROP_TOOLS: &[Tool] = &[
     Tool { program: "python3", package: "python3" },
 ];
 
-/// The C library's suite: compiler, memory checker, pkg-config.
+/// The C library's suite: compilers (C, and C++ for the header), memory
+/// checker, pkg-config.
 pub const C_TOOLS: &[Tool] = &[
     Tool { program: "gcc", package: "gcc" },
+    Tool { program: "g++", package: "g++" },
     Tool { program: "valgrind", package: "valgrind" },
     Tool { program: "pkg-config", package: "pkg-config" },
 ];

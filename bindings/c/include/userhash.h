@@ -85,8 +85,8 @@ typedef enum {
 
 // Scheme 1 with the secret's key blocks computed once (opaque): for a
 // server that signs or checks many identifiers with one secret, each call
-// then costs about half of `userhash_sign_identifier`'s. Make it with
-// `userhash_identifier_signer_new`, free it with
+// then costs about 0.6 of `userhash_sign_identifier`'s (BENCHMARKS.md).
+// Make it with `userhash_identifier_signer_new`, free it with
 // `userhash_identifier_signer_free`; several threads may use one at once.
 typedef struct userhash_identifier_signer userhash_identifier_signer;
 
@@ -108,7 +108,9 @@ typedef struct userhash_verifier userhash_verifier;
 // text itself holds a NUL byte, which a URL's `%00` can decode to: `len` is
 // the truth). In an argument, `ptr` must not be NULL.
 typedef struct {
+  // The first byte; never NULL in an argument.
   const char *ptr;
+  // How many bytes, not counting any NUL after them.
   size_t len;
 } userhash_str;
 
@@ -135,7 +137,9 @@ typedef struct {
 
 // A URL parameter: a key and its value.
 typedef struct {
+  // The parameter's name, decoded.
   userhash_str key;
+  // Its value, decoded.
   userhash_str value;
 } userhash_param;
 
@@ -147,6 +151,16 @@ typedef struct {
 // `USERHASH_REPLAYED`), anything else when the store cannot answer (the URL
 // is then refused with `USERHASH_STORE_UNAVAILABLE`: fail closed). It must
 // be atomic, and thread-safe if the verifier is used by several threads.
+//
+// `org_id` and `nonce` are valid only during the call: copy what you keep.
+// The callback runs inside `userhash_verifier_verify_url(_at)`, on the
+// calling thread, after the signature and freshness checks and with no lock
+// of the library held. It may call userhash (even verify with another or
+// the same verifier), but must not call a `_set_` function or `_free` on
+// the verifier it serves. It must return: a `longjmp` out of it, a C++
+// exception thrown through it, or a panic from a Go callback would cross
+// the library's Rust frames, which is undefined behaviour (catch it in the
+// callback and return -1 instead).
 typedef int (*userhash_nonce_check_fn)(void *context,
                                        const char *org_id,
                                        size_t org_id_len,
@@ -159,10 +173,13 @@ typedef int (*userhash_nonce_check_fn)(void *context,
 // NUL-terminated and `len` long. Made by `userhash_verifier_verify_url(_at)`,
 // read-only, freed with `userhash_verified_identity_free`.
 typedef struct {
+  // The user's email, as signed: the identity to open the conversation of.
   userhash_str email;
+  // The organization, the verifier's own.
   userhash_str org_id;
-  // Unix time in milliseconds.
+  // Unix time in milliseconds, when it was signed.
   uint64_t timestamp_ms;
+  // The nonce, now recorded by the nonce store.
   userhash_str nonce;
   // The display name; `name.ptr` is NULL when the URL had none. Not
   // signed: show it, don't trust it.
@@ -170,6 +187,7 @@ typedef struct {
   // Every other parameter of the URL, sorted by key (UTF-8 byte order);
   // NULL when `params_len` is 0. Not signed.
   const userhash_param *params;
+  // How many `params` there are.
   size_t params_len;
   // Which configured secret matched: 0 is the current one, higher ones
   // are previous secrets still accepted during a rotation.
@@ -190,7 +208,9 @@ extern "C" {
 //   `USERHASH_MAX_IDENTIFIER_LEN` bytes, signed exactly as given (else
 //   `USERHASH_MALFORMED`); a numeric id is signed as its decimal string;
 // - `out_hex`: a buffer of `out_hex_len >= USERHASH_HEX_LEN + 1` bytes (else
-//   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails.
+//   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails. It
+//   may be the identifier's own buffer (signing in place): the inputs are
+//   read before anything is written, and only the 65 bytes are written.
 //
 // # Safety
 // Each pointer must be valid for its length.
@@ -513,7 +533,8 @@ void userhash_verified_identity_free(userhash_verified_identity **identity);
 // The org a widget URL claims, for a multi-tenant server to pick that org's
 // verifier; nothing is verified. Writes it, NUL-terminated, to `out_org_id`,
 // which must have `out_org_id_len >= USERHASH_MAX_ORG_ID_LEN + 1` bytes
-// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL). Errors:
+// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL); it holds "" on
+// failure and may be the URL's own buffer (the URL is read first). Errors:
 // `USERHASH_MISSING`, `USERHASH_DUPLICATE`, `USERHASH_MALFORMED` (field
 // "org_id").
 //

@@ -67,37 +67,87 @@ pub(crate) unsafe fn source<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, F
     ptr.as_ref().ok_or_else(|| invalid(format!("{what} is NULL")))
 }
 
-/// A caller's text buffer: not NULL and at least `needed` bytes long. It is
-/// emptied at once, so it holds "" whenever the call fails.
+/// Runs `make`, then writes the text it returns and a NUL into the caller's
+/// buffer `out` of `out_len` bytes. The size is checked against `needed`
+/// before `make` runs, so a short buffer fails in tests whatever the input.
+///
+/// Nothing is written before `make` has read the inputs, so `out` may be one
+/// of the input buffers (an identifier signed in place). Only the bytes of
+/// the text and its NUL are touched, never all of `out_len` (a caller may
+/// overstate it, even as `SIZE_MAX`). On every failure, a panic included,
+/// `out` holds "" (when `out_len > 0`).
 ///
 /// # Safety
 /// A non-NULL `out` must point to `out_len` writable bytes.
-pub(crate) unsafe fn text_buffer<'a>(
+pub(crate) unsafe fn text_out(
     out: *mut c_char,
     out_len: usize,
     needed: usize,
     what: &'static str,
-) -> Result<&'a mut [u8], Failure> {
+    make: impl FnOnce() -> Result<String, Failure>,
+) -> Result<(), Failure> {
     if out.is_null() {
         return Err(invalid(format!("{what} is NULL")));
     }
-    if out_len > 0 {
-        *out = 0;
+    // Empties the buffer on the way out, unless disarmed by success.
+    struct EmptyOnFailure(*mut c_char);
+    impl Drop for EmptyOnFailure {
+        fn drop(&mut self) {
+            // SAFETY: built only when `out` is non-NULL and `out_len > 0`.
+            unsafe { *self.0 = 0 }
+        }
     }
+    let empty = (out_len > 0).then(|| EmptyOnFailure(out));
     if out_len < needed {
         return Err(Failure::BufferTooSmall { what, given: out_len, needed });
     }
-    Ok(slice::from_raw_parts_mut(out.cast::<u8>(), out_len))
+    let value = make()?;
+    if value.len() >= out_len {
+        return Err(Failure::BufferTooSmall { what, given: out_len, needed: value.len() + 1 });
+    }
+    // `value` is the library's own copy, so it cannot overlap `out`.
+    ptr::copy_nonoverlapping(value.as_ptr(), out.cast::<u8>(), value.len());
+    *out.add(value.len()) = 0;
+    std::mem::forget(empty);
+    Ok(())
 }
 
-/// Writes `value` and a NUL into a buffer from [`text_buffer`].
-pub(crate) fn write_text(buffer: &mut [u8], value: &str, what: &'static str) -> Result<(), Failure> {
-    let needed = value.len() + 1;
-    if buffer.len() < needed {
-        return Err(Failure::BufferTooSmall { what, given: buffer.len(), needed });
+/// Runs `check` and writes its answer to `*out_valid`, which is false from
+/// the start, so it stays false on every failure (a panic included).
+///
+/// # Safety
+/// A non-NULL `out_valid` must be valid for writing one `bool`.
+pub(crate) unsafe fn valid_out(
+    out_valid: *mut bool,
+    check: impl FnOnce() -> Result<bool, Failure>,
+) -> Result<(), Failure> {
+    if out_valid.is_null() {
+        return Err(invalid("out_valid is NULL".into()));
     }
-    buffer[..value.len()].copy_from_slice(value.as_bytes());
-    buffer[value.len()] = 0;
+    *out_valid = false;
+    let valid = check()?;
+    *out_valid = valid;
+    Ok(())
+}
+
+/// Hands what `make` builds to the caller as `*out`: a new heap object, which
+/// the matching `_free` takes back with [`take_box`]. `*out` is NULL from the
+/// start, so it stays NULL on every failure (a panic included).
+///
+/// # Safety
+/// A non-NULL `out` must be valid for writing one pointer. `U` must be `T`,
+/// or a `#[repr(C)]` structure whose first field is the `T` the caller reads.
+pub(crate) unsafe fn boxed_out<T, U>(
+    out: *mut *mut T,
+    what: &str,
+    make: impl FnOnce() -> Result<U, Failure>,
+) -> Result<(), Failure> {
+    if out.is_null() {
+        return Err(invalid(format!("{what} is NULL")));
+    }
+    *out = ptr::null_mut();
+    let value = make()?;
+    *out = Box::into_raw(Box::new(value)).cast::<T>();
     Ok(())
 }
 

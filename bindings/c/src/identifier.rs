@@ -4,8 +4,8 @@ use std::ffi::c_char;
 
 use userhash_core::IdentifierSigner;
 
-use crate::ffi::{bytes, clear_out, source, take_box, target, text, text_buffer, write_text};
-use crate::status::{catch, guard, userhash_status};
+use crate::ffi::{boxed_out, bytes, source, take_box, text, text_out, valid_out};
+use crate::status::{catch, guard, userhash_status, Failure};
 use crate::USERHASH_HEX_LEN;
 
 /// Signs a user's identifier (SPEC §1.1): writes
@@ -18,7 +18,9 @@ use crate::USERHASH_HEX_LEN;
 ///   `USERHASH_MAX_IDENTIFIER_LEN` bytes, signed exactly as given (else
 ///   `USERHASH_MALFORMED`); a numeric id is signed as its decimal string;
 /// - `out_hex`: a buffer of `out_hex_len >= USERHASH_HEX_LEN + 1` bytes (else
-///   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails.
+///   `USERHASH_BUFFER_TOO_SMALL`); it holds "" whenever the call fails. It
+///   may be the identifier's own buffer (signing in place): the inputs are
+///   read before anything is written, and only the 65 bytes are written.
 ///
 /// # Safety
 /// Each pointer must be valid for its length.
@@ -32,11 +34,10 @@ pub unsafe extern "C" fn userhash_sign_identifier(
     out_hex_len: usize,
 ) -> userhash_status {
     guard(|| {
-        let out = text_buffer(out_hex, out_hex_len, USERHASH_HEX_LEN + 1, "out_hex")?;
-        let secret = bytes(secret, secret_len, "secret")?;
-        let identifier = text(identifier, identifier_len, "identifier")?;
-        let hash = userhash_core::sign_identifier(secret, identifier)?;
-        write_text(out, &hash, "out_hex")
+        hex_out(out_hex, out_hex_len, || {
+            let secret = bytes(secret, secret_len, "secret")?;
+            Ok(userhash_core::sign_identifier(secret, text(identifier, identifier_len, "identifier")?)?)
+        })
     })
 }
 
@@ -64,20 +65,18 @@ pub unsafe extern "C" fn userhash_verify_identifier(
     out_valid: *mut bool,
 ) -> userhash_status {
     guard(|| {
-        let valid = target(out_valid, "out_valid")?;
-        *valid = false;
-        let secret = bytes(secret, secret_len, "secret")?;
-        let identifier = text(identifier, identifier_len, "identifier")?;
-        let hash = text(hash_hex, hash_hex_len, "hash_hex")?;
-        *valid = userhash_core::verify_identifier(secret, identifier, hash)?;
-        Ok(())
+        valid_out(out_valid, || {
+            let secret = bytes(secret, secret_len, "secret")?;
+            let (identifier, hash) = identifier_and_hash(identifier, identifier_len, hash_hex, hash_hex_len)?;
+            Ok(userhash_core::verify_identifier(secret, identifier, hash)?)
+        })
     })
 }
 
 /// Scheme 1 with the secret's key blocks computed once (opaque): for a
 /// server that signs or checks many identifiers with one secret, each call
-/// then costs about half of `userhash_sign_identifier`'s. Make it with
-/// `userhash_identifier_signer_new`, free it with
+/// then costs about 0.6 of `userhash_sign_identifier`'s (BENCHMARKS.md).
+/// Make it with `userhash_identifier_signer_new`, free it with
 /// `userhash_identifier_signer_free`; several threads may use one at once.
 pub struct userhash_identifier_signer {
     inner: IdentifierSigner,
@@ -96,11 +95,10 @@ pub unsafe extern "C" fn userhash_identifier_signer_new(
     out_signer: *mut *mut userhash_identifier_signer,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_signer);
-        let out = target(out_signer, "out_signer")?;
-        let inner = IdentifierSigner::new(bytes(secret, secret_len, "secret")?)?;
-        *out = Box::into_raw(Box::new(userhash_identifier_signer { inner }));
-        Ok(())
+        boxed_out(out_signer, "out_signer", || {
+            let inner = IdentifierSigner::new(bytes(secret, secret_len, "secret")?)?;
+            Ok(userhash_identifier_signer { inner })
+        })
     })
 }
 
@@ -127,10 +125,10 @@ pub unsafe extern "C" fn userhash_identifier_signer_sign(
     out_hex_len: usize,
 ) -> userhash_status {
     guard(|| {
-        let out = text_buffer(out_hex, out_hex_len, USERHASH_HEX_LEN + 1, "out_hex")?;
-        let signer = source(signer, "signer")?;
-        let identifier = text(identifier, identifier_len, "identifier")?;
-        write_text(out, &signer.inner.sign(identifier)?, "out_hex")
+        hex_out(out_hex, out_hex_len, || {
+            let signer = source(signer, "signer")?;
+            Ok(signer.inner.sign(text(identifier, identifier_len, "identifier")?)?)
+        })
     })
 }
 
@@ -149,12 +147,35 @@ pub unsafe extern "C" fn userhash_identifier_signer_verify(
     out_valid: *mut bool,
 ) -> userhash_status {
     guard(|| {
-        let valid = target(out_valid, "out_valid")?;
-        *valid = false;
-        let signer = source(signer, "signer")?;
-        let identifier = text(identifier, identifier_len, "identifier")?;
-        let hash = text(hash_hex, hash_hex_len, "hash_hex")?;
-        *valid = signer.inner.verify(identifier, hash);
-        Ok(())
+        valid_out(out_valid, || {
+            let signer = source(signer, "signer")?;
+            let (identifier, hash) = identifier_and_hash(identifier, identifier_len, hash_hex, hash_hex_len)?;
+            Ok(signer.inner.verify(identifier, hash))
+        })
     })
+}
+
+/// Writes a hash made by `sign` to the caller's `out_hex` (see [`text_out`]).
+///
+/// # Safety
+/// As [`text_out`].
+unsafe fn hex_out(
+    out_hex: *mut c_char,
+    out_hex_len: usize,
+    sign: impl FnOnce() -> Result<String, Failure>,
+) -> Result<(), Failure> {
+    text_out(out_hex, out_hex_len, USERHASH_HEX_LEN + 1, "out_hex", sign)
+}
+
+/// The identifier and the received hash of a verify call, as text.
+///
+/// # Safety
+/// As [`text`], for each.
+unsafe fn identifier_and_hash<'a>(
+    identifier: *const c_char,
+    identifier_len: usize,
+    hash_hex: *const c_char,
+    hash_hex_len: usize,
+) -> Result<(&'a str, &'a str), Failure> {
+    Ok((text(identifier, identifier_len, "identifier")?, text(hash_hex, hash_hex_len, "hash_hex")?))
 }

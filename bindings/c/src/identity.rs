@@ -5,8 +5,8 @@ use std::ffi::{c_char, CString};
 
 use userhash_core::{IdentitySigner, SignedIdentity};
 
-use crate::ffi::{bytes, clear_out, items, source, take_box, target, text};
-use crate::status::{catch, guard, userhash_status};
+use crate::ffi::{boxed_out, bytes, clear_out, items, source, take_box, target, text};
+use crate::status::{catch, guard, userhash_status, Failure};
 use crate::{userhash_param, userhash_str, OwnedText};
 
 /// Signs identities for one organization (opaque). Make it with
@@ -49,7 +49,7 @@ struct OwnedSignedIdentity {
 }
 
 impl OwnedSignedIdentity {
-    fn new(id: &SignedIdentity) -> Box<Self> {
+    fn new(id: &SignedIdentity) -> Self {
         let mut text = OwnedText::default();
         let public = userhash_signed_identity {
             email: text.keep(&id.email),
@@ -58,7 +58,7 @@ impl OwnedSignedIdentity {
             nonce: text.keep(&id.nonce),
             user_hash: text.keep(&id.user_hash),
         };
-        Box::new(OwnedSignedIdentity { public, text })
+        OwnedSignedIdentity { public, text }
     }
 }
 
@@ -80,13 +80,11 @@ pub unsafe extern "C" fn userhash_identity_signer_new(
     out_signer: *mut *mut userhash_identity_signer,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_signer);
-        let out = target(out_signer, "out_signer")?;
-        let secret = bytes(secret, secret_len, "secret")?;
-        let org_id = text(org_id, org_id_len, "org_id")?;
-        let inner = IdentitySigner::new(secret, org_id)?;
-        *out = Box::into_raw(Box::new(userhash_identity_signer { inner }));
-        Ok(())
+        boxed_out(out_signer, "out_signer", || {
+            let secret = bytes(secret, secret_len, "secret")?;
+            let inner = IdentitySigner::new(secret, text(org_id, org_id_len, "org_id")?)?;
+            Ok(userhash_identity_signer { inner })
+        })
     })
 }
 
@@ -117,15 +115,7 @@ pub unsafe extern "C" fn userhash_identity_signer_sign(
     email_len: usize,
     out_identity: *mut *mut userhash_signed_identity,
 ) -> userhash_status {
-    guard(|| {
-        clear_out(out_identity);
-        let out = target(out_identity, "out_identity")?;
-        let signer = source(signer, "signer")?;
-        let email = text(email, email_len, "email")?;
-        let id = signer.inner.sign(email)?;
-        *out = Box::into_raw(OwnedSignedIdentity::new(&id)).cast();
-        Ok(())
-    })
+    guard(|| sign_into(out_identity, signer, email, email_len, |signer, email| Ok(signer.sign(email)?)))
 }
 
 /// Like `userhash_identity_signer_sign`, at a given time (Unix milliseconds,
@@ -146,14 +136,28 @@ pub unsafe extern "C" fn userhash_identity_signer_sign_at(
     out_identity: *mut *mut userhash_signed_identity,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_identity);
-        let out = target(out_identity, "out_identity")?;
-        let signer = source(signer, "signer")?;
-        let email = text(email, email_len, "email")?;
-        let nonce = text(nonce, nonce_len, "nonce")?;
-        let id = signer.inner.sign_at(email, timestamp_ms, nonce)?;
-        *out = Box::into_raw(OwnedSignedIdentity::new(&id)).cast();
-        Ok(())
+        sign_into(out_identity, signer, email, email_len, |signer, email| {
+            Ok(signer.sign_at(email, timestamp_ms, text(nonce, nonce_len, "nonce")?)?)
+        })
+    })
+}
+
+/// The two ways to sign: reads the signer and the email, lets `sign` make the
+/// identity, and hands it out as `*out_identity`.
+///
+/// # Safety
+/// As `userhash_identity_signer_sign`.
+unsafe fn sign_into(
+    out_identity: *mut *mut userhash_signed_identity,
+    signer: *const userhash_identity_signer,
+    email: *const c_char,
+    email_len: usize,
+    sign: impl FnOnce(&IdentitySigner, &str) -> Result<SignedIdentity, Failure>,
+) -> Result<(), Failure> {
+    boxed_out(out_identity, "out_identity", || {
+        let signer = &source(signer, "signer")?.inner;
+        let id = sign(signer, text(email, email_len, "email")?)?;
+        Ok(OwnedSignedIdentity::new(&id))
     })
 }
 
@@ -168,7 +172,7 @@ pub unsafe extern "C" fn userhash_signed_identity_free(identity: *mut *mut userh
 }
 
 /// Reads a signed identity given by the caller, as text.
-unsafe fn read_identity(id: &userhash_signed_identity) -> Result<SignedIdentity, crate::status::Failure> {
+unsafe fn read_identity(id: &userhash_signed_identity) -> Result<SignedIdentity, Failure> {
     Ok(SignedIdentity {
         email: text(id.email.ptr, id.email.len, "identity->email")?.to_owned(),
         timestamp_ms: id.timestamp_ms,

@@ -10,7 +10,8 @@
 //!   UTF-8 (else `USERHASH_INVALID_ARGUMENT`); secrets and raw MAC inputs are
 //!   bytes and may hold anything;
 //! - hashes come out in a caller's buffer of `USERHASH_HEX_LEN + 1` bytes,
-//!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`;
+//!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`; it may
+//!   be one of the inputs' buffers (nothing is written before they are read);
 //! - what the library allocates (a handle, a signed or verified identity, a
 //!   URL) has one `_free` function that takes the ADDRESS of the caller's
 //!   pointer and sets it to NULL: freeing twice frees once, and `_free(NULL)`
@@ -84,6 +85,15 @@ const _: () = {
     assert!(USERHASH_DEFAULT_STORE_CAPACITY == userhash_core::nonce::DEFAULT_CAPACITY);
 };
 
+// The header promises that one handle may be used by several threads at
+// once (and freed on another): C cannot check it, so the build does.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<userhash_core::IdentifierSigner>();
+    shareable::<userhash_core::IdentitySigner>();
+    shareable::<userhash_core::Verifier>();
+};
+
 /// A piece of text: `len` bytes at `ptr`. In a structure the library made,
 /// `ptr[len]` is also a NUL, so `ptr` can be used as a C string (unless the
 /// text itself holds a NUL byte, which a URL's `%00` can decode to: `len` is
@@ -91,7 +101,9 @@ const _: () = {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct userhash_str {
+    /// The first byte; never NULL in an argument.
     pub ptr: *const c_char,
+    /// How many bytes, not counting any NUL after them.
     pub len: usize,
 }
 
@@ -99,7 +111,9 @@ pub struct userhash_str {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct userhash_param {
+    /// The parameter's name, decoded.
     pub key: userhash_str,
+    /// Its value, decoded.
     pub value: userhash_str,
 }
 

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use userhash_core::mac;
 
-use crate::ffi::{bytes, target};
+use crate::ffi::{bytes, valid_out};
 use crate::status::{guard, userhash_status, Failure};
 use crate::USERHASH_TAG_LEN;
 
@@ -56,12 +56,11 @@ pub unsafe extern "C" fn userhash_verify_hmac_sha256(
     out_valid: *mut bool,
 ) -> userhash_status {
     guard(|| {
-        let valid = target(out_valid, "out_valid")?;
-        *valid = false;
-        let key = bytes(key.cast::<c_char>(), key_len, "key")?;
-        let message = bytes(message.cast::<c_char>(), message_len, "message")?;
-        let tag = bytes(tag.cast::<c_char>(), tag_len, "tag")?;
-        *valid = mac::verify_hmac_sha256(key, message, tag);
-        Ok(())
+        valid_out(out_valid, || {
+            let key = bytes(key.cast::<c_char>(), key_len, "key")?;
+            let message = bytes(message.cast::<c_char>(), message_len, "message")?;
+            let tag = bytes(tag.cast::<c_char>(), tag_len, "tag")?;
+            Ok(mac::verify_hmac_sha256(key, message, tag))
+        })
     })
 }

@@ -162,11 +162,10 @@ fn set_last_error(last: Option<LastError>) {
 /// Runs one entry point's body: no panic leaves it, and the thread's last
 /// error is replaced by this call's outcome.
 pub(crate) fn guard(body: impl FnOnce() -> Outcome) -> userhash_status {
-    let last = match panic::catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => None,
-        Ok(Err(failure)) => Some(LastError::from_failure(failure)),
-        Err(payload) => Some(LastError::from_panic(payload.as_ref())),
-    };
+    // The failure becomes a message inside the catch too: formatting it is
+    // code that could panic.
+    let last = panic::catch_unwind(AssertUnwindSafe(|| body().err().map(LastError::from_failure)))
+        .unwrap_or_else(|payload| Some(LastError::from_panic(payload.as_ref())));
     let status = last.as_ref().map_or(USERHASH_OK, |l| l.status);
     set_last_error(last);
     status

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use userhash_core::{Error, MemoryNonceStore, NonceStore, VerifiedIdentity, Verifier};
 
-use crate::ffi::{bytes, clear_out, items, source, take_box, target, text, text_buffer, write_text};
+use crate::ffi::{boxed_out, bytes, items, source, take_box, target, text, text_out};
 use crate::status::{catch, guard, userhash_status};
 use crate::{userhash_param, userhash_str, OwnedText, USERHASH_MAX_ORG_ID_LEN};
 
@@ -25,10 +25,13 @@ pub struct userhash_verifier {
 #[repr(C)]
 #[derive(Debug)]
 pub struct userhash_verified_identity {
+    /// The user's email, as signed: the identity to open the conversation of.
     pub email: userhash_str,
+    /// The organization, the verifier's own.
     pub org_id: userhash_str,
-    /// Unix time in milliseconds.
+    /// Unix time in milliseconds, when it was signed.
     pub timestamp_ms: u64,
+    /// The nonce, now recorded by the nonce store.
     pub nonce: userhash_str,
     /// The display name; `name.ptr` is NULL when the URL had none. Not
     /// signed: show it, don't trust it.
@@ -36,6 +39,7 @@ pub struct userhash_verified_identity {
     /// Every other parameter of the URL, sorted by key (UTF-8 byte order);
     /// NULL when `params_len` is 0. Not signed.
     pub params: *const userhash_param,
+    /// How many `params` there are.
     pub params_len: usize,
     /// Which configured secret matched: 0 is the current one, higher ones
     /// are previous secrets still accepted during a rotation.
@@ -50,7 +54,7 @@ struct OwnedVerifiedIdentity {
 }
 
 impl OwnedVerifiedIdentity {
-    fn new(id: &VerifiedIdentity) -> Box<Self> {
+    fn new(id: &VerifiedIdentity) -> Self {
         let mut text = OwnedText::default();
         let params: Vec<userhash_param> =
             id.params.iter().map(|(k, v)| userhash_param { key: text.keep(k), value: text.keep(v) }).collect();
@@ -64,7 +68,7 @@ impl OwnedVerifiedIdentity {
             params_len: params.len(),
             key_index: id.key_index,
         };
-        Box::new(OwnedVerifiedIdentity { public, text, params })
+        OwnedVerifiedIdentity { public, text, params }
     }
 }
 
@@ -89,16 +93,14 @@ pub unsafe extern "C" fn userhash_verifier_new(
     out_verifier: *mut *mut userhash_verifier,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_verifier);
-        let out = target(out_verifier, "out_verifier")?;
-        let mut list = Vec::with_capacity(secrets_len);
-        for s in items(secrets, secrets_len, "secrets")? {
-            list.push(bytes(s.ptr, s.len, "a secret")?);
-        }
-        let org_id = text(org_id, org_id_len, "org_id")?;
-        let inner = Verifier::new(list, org_id)?;
-        *out = Box::into_raw(Box::new(userhash_verifier { inner }));
-        Ok(())
+        boxed_out(out_verifier, "out_verifier", || {
+            let mut list = Vec::with_capacity(secrets_len);
+            for s in items(secrets, secrets_len, "secrets")? {
+                list.push(bytes(s.ptr, s.len, "a secret")?);
+            }
+            let inner = Verifier::new(list, text(org_id, org_id_len, "org_id")?)?;
+            Ok(userhash_verifier { inner })
+        })
     })
 }
 
@@ -155,6 +157,16 @@ pub unsafe extern "C" fn userhash_verifier_set_memory_store(
 /// `USERHASH_REPLAYED`), anything else when the store cannot answer (the URL
 /// is then refused with `USERHASH_STORE_UNAVAILABLE`: fail closed). It must
 /// be atomic, and thread-safe if the verifier is used by several threads.
+///
+/// `org_id` and `nonce` are valid only during the call: copy what you keep.
+/// The callback runs inside `userhash_verifier_verify_url(_at)`, on the
+/// calling thread, after the signature and freshness checks and with no lock
+/// of the library held. It may call userhash (even verify with another or
+/// the same verifier), but must not call a `_set_` function or `_free` on
+/// the verifier it serves. It must return: a `longjmp` out of it, a C++
+/// exception thrown through it, or a panic from a Go callback would cross
+/// the library's Rust frames, which is undefined behaviour (catch it in the
+/// callback and return -1 instead).
 pub type userhash_nonce_check_fn = Option<
     unsafe extern "C" fn(
         context: *mut c_void,
@@ -271,16 +283,15 @@ unsafe fn verify(
     out_identity: *mut *mut userhash_verified_identity,
 ) -> userhash_status {
     guard(|| {
-        clear_out(out_identity);
-        let out = target(out_identity, "out_identity")?;
-        let verifier = &source(verifier, "verifier")?.inner;
-        let url = text(url, url_len, "url")?;
-        let id = match now_ms {
-            Some(now) => verifier.verify_url_at(url, now)?,
-            None => verifier.verify_url(url)?,
-        };
-        *out = Box::into_raw(OwnedVerifiedIdentity::new(&id)).cast();
-        Ok(())
+        boxed_out(out_identity, "out_identity", || {
+            let verifier = &source(verifier, "verifier")?.inner;
+            let url = text(url, url_len, "url")?;
+            let id = match now_ms {
+                Some(now) => verifier.verify_url_at(url, now)?,
+                None => verifier.verify_url(url)?,
+            };
+            Ok(OwnedVerifiedIdentity::new(&id))
+        })
     })
 }
 
@@ -297,7 +308,8 @@ pub unsafe extern "C" fn userhash_verified_identity_free(identity: *mut *mut use
 /// The org a widget URL claims, for a multi-tenant server to pick that org's
 /// verifier; nothing is verified. Writes it, NUL-terminated, to `out_org_id`,
 /// which must have `out_org_id_len >= USERHASH_MAX_ORG_ID_LEN + 1` bytes
-/// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL). Errors:
+/// (else `USERHASH_BUFFER_TOO_SMALL`, whatever the URL); it holds "" on
+/// failure and may be the URL's own buffer (the URL is read first). Errors:
 /// `USERHASH_MISSING`, `USERHASH_DUPLICATE`, `USERHASH_MALFORMED` (field
 /// "org_id").
 ///
@@ -311,9 +323,8 @@ pub unsafe extern "C" fn userhash_org_id_of(
     out_org_id_len: usize,
 ) -> userhash_status {
     guard(|| {
-        let out = text_buffer(out_org_id, out_org_id_len, USERHASH_MAX_ORG_ID_LEN + 1, "out_org_id")?;
-        let url = text(url, url_len, "url")?;
-        let org_id = userhash_core::org_id_of(url)?;
-        write_text(out, &org_id, "out_org_id")
+        text_out(out_org_id, out_org_id_len, USERHASH_MAX_ORG_ID_LEN + 1, "out_org_id", || {
+            Ok(userhash_core::org_id_of(text(url, url_len, "url")?)?)
+        })
     })
 }

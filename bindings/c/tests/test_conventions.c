@@ -223,6 +223,47 @@ static void test_buffers(void) {
                  USERHASH_OK);
     CHECK(strcmp(hex, hash.ptr) == 0, "hash %s", hex);
     end_case();
+
+    begin_case("conventions", "an overstated buffer length: only the text and its NUL are written");
+    /* An exact-size heap block: ASan and valgrind see any write past it. */
+    char *exact = malloc(USERHASH_HEX_LEN + 1);
+    if (exact == NULL) abort();
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, secret.len, identifier.ptr, identifier.len, exact, 4096)),
+                 USERHASH_OK);
+    CHECK(strcmp(exact, hash.ptr) == 0, "hash %s", exact);
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, secret.len, identifier.ptr, identifier.len, exact, SIZE_MAX)),
+                 USERHASH_OK);
+    CHECK(strcmp(exact, hash.ptr) == 0, "hash %s", exact);
+    free(exact);
+    end_case();
+
+    begin_case("conventions", "the output buffer may be the input's (signing in place)");
+    /* The identifier is read before anything is written: the hash is the
+     * identifier's, not that of a string whose first byte became the NUL. */
+    char in_place[USERHASH_HEX_LEN + 1];
+    memcpy(in_place, identifier.ptr, identifier.len);
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, secret.len, in_place, identifier.len, in_place,
+                                               sizeof in_place)),
+                 USERHASH_OK);
+    CHECK(strcmp(in_place, hash.ptr) == 0, "signed in place: %s, want %s", in_place, hash.ptr);
+    userhash_identifier_signer *signer = NULL;
+    CHECK_STATUS(seen(userhash_identifier_signer_new(secret.ptr, secret.len, &signer)), USERHASH_OK);
+    memcpy(in_place, identifier.ptr, identifier.len);
+    CHECK_STATUS(seen(userhash_identifier_signer_sign(signer, in_place, identifier.len, in_place, sizeof in_place)),
+                 USERHASH_OK);
+    CHECK(strcmp(in_place, hash.ptr) == 0, "signer, in place: %s", in_place);
+    userhash_identifier_signer_free(&signer);
+    /* A failed call still leaves "" in the shared buffer. */
+    memcpy(in_place, identifier.ptr, identifier.len);
+    CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, 3, in_place, identifier.len, in_place, sizeof in_place)),
+                 USERHASH_WEAK_SECRET);
+    CHECK(in_place[0] == '\0', "a failed in-place sign left output");
+    /* org_id_of reads the URL before writing the org over it. */
+    char url_in_place[USERHASH_MAX_ORG_ID_LEN + 1 + 64];
+    int n = snprintf(url_in_place, sizeof url_in_place, "orgId=%.*s&x=1", (int)org.len, org.ptr);
+    CHECK_STATUS(seen(userhash_org_id_of(url_in_place, (size_t)n, url_in_place, sizeof url_in_place)), USERHASH_OK);
+    CHECK(str_eq_c(org, url_in_place), "org in place: %s", url_in_place);
+    end_case();
 }
 
 static void test_large_input(void) {
@@ -345,6 +386,33 @@ static int app_store_check(void *context, const char *org_id, size_t org_id_len,
     return 1;
 }
 
+/* A store that signs with a weak secret (a failing call into userhash) before it answers "new". */
+static userhash_status reentrant_nested = USERHASH_OK;
+static int reentrant_store_check(void *context, const char *org_id, size_t org_id_len, const char *nonce_,
+                                 size_t nonce_len, uint64_t expires_at_ms, uint64_t now_ms) {
+    (void)context, (void)org_id, (void)org_id_len, (void)nonce_, (void)nonce_len, (void)expires_at_ms, (void)now_ms;
+    char hex[USERHASH_HEX_LEN + 1];
+    reentrant_nested = seen(userhash_sign_identifier("short", 5, "x", 1, hex, sizeof hex));
+    return 1;
+}
+
+/* `email` signed now (a fresh UUID nonce) and its widget URL with `name`
+ * (NULL for none) and `params`: to free with userhash_string_free; NULL, with
+ * the case failed, when a step fails. *len gets the URL's length. */
+static char *url_signed_now(const char *name, size_t name_len, const userhash_param *params, size_t n, size_t *len) {
+    userhash_identity_signer *signer = NULL;
+    userhash_signed_identity *id = NULL;
+    char *u = NULL;
+    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
+    CHECK(id != NULL && id->nonce.len == 36, "nonce is not a UUID");
+    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, name, name_len, params, n, &u, len)),
+                 USERHASH_OK);
+    userhash_signed_identity_free(&id);
+    userhash_identity_signer_free(&signer);
+    return u;
+}
+
 static void test_app_store(void) {
     begin_case("conventions", "an application's nonce store (callback)");
     struct app_store store = {0};
@@ -352,23 +420,29 @@ static void test_app_store(void) {
     userhash_verified_identity *got = NULL;
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
     CHECK_STATUS(seen(userhash_verifier_set_nonce_store(verifier, app_store_check, &store)), USERHASH_OK);
-    userhash_identity_signer *signer = NULL;
-    userhash_signed_identity *id = NULL;
-    char *u = NULL;
-    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, NULL, 0, NULL, 0, &u, NULL)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, strlen(u), &got)), USERHASH_OK);
+    size_t len = 0;
+    char *u = url_signed_now(NULL, 0, NULL, 0, &len);
+    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_OK);
     userhash_verified_identity_free(&got);
-    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, strlen(u), &got)), USERHASH_REPLAYED);
+    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_REPLAYED);
     CHECK(store.calls == 2 && store.count == 1, "calls %d, count %d", store.calls, store.count);
     /* A tampered URL never reaches the store. */
-    u[strlen(u) - 1] = u[strlen(u) - 1] == '0' ? '1' : '0';
-    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, strlen(u), &got)), USERHASH_MISMATCH);
+    if (u != NULL) u[len - 1] = u[len - 1] == '0' ? '1' : '0';
+    CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_MISMATCH);
     CHECK(store.calls == 2, "a mismatch reached the store");
     userhash_string_free(&u);
-    userhash_signed_identity_free(&id);
-    userhash_identity_signer_free(&signer);
+    userhash_verifier_free(&verifier);
+    end_case();
+
+    begin_case("conventions", "a nonce store that calls userhash itself");
+    /* The nested call's failure is not what the outer call reports. */
+    CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_verifier_set_nonce_store(verifier, reentrant_store_check, NULL)), USERHASH_OK);
+    CHECK_STATUS(seen(userhash_verifier_verify_url_at(verifier, url.ptr, url.len, timestamp, &got)), USERHASH_OK);
+    CHECK(got != NULL && userhash_last_error_status() == USERHASH_OK && userhash_last_error_message()[0] == '\0',
+          "the nested call's error leaked: %s", userhash_last_error_message());
+    CHECK(reentrant_nested == USERHASH_WEAK_SECRET, "the nested call returned %d", reentrant_nested);
+    userhash_verified_identity_free(&got);
     userhash_verifier_free(&verifier);
     end_case();
 }
@@ -394,13 +468,9 @@ static void *race(void *arg) {
 static void test_threads(void) {
     begin_case("conventions", "8 threads race on one nonce: one wins");
     userhash_verifier *verifier = NULL;
-    userhash_identity_signer *signer = NULL;
-    userhash_signed_identity *id = NULL;
-    char *u = NULL;
+    size_t len = 0;
+    char *u = url_signed_now(NULL, 0, NULL, 0, &len);
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, NULL, 0, NULL, 0, &u, NULL)), USERHASH_OK);
     /* The main thread's last error is its own. */
     char hex[USERHASH_HEX_LEN + 1];
     CHECK_STATUS(seen(userhash_sign_identifier(secret.ptr, 3, identifier.ptr, identifier.len, hex, sizeof hex)),
@@ -422,26 +492,17 @@ static void test_threads(void) {
     CHECK(wins == 1 && replays == 7, "%d wins, %d replays", wins, replays);
     CHECK(userhash_last_error_status() == USERHASH_WEAK_SECRET, "another thread changed this thread's last error");
     userhash_string_free(&u);
-    userhash_signed_identity_free(&id);
-    userhash_identity_signer_free(&signer);
     userhash_verifier_free(&verifier);
     end_case();
 }
 
 static void test_round_trip(void) {
     begin_case("conventions", "sign now, widget URL with name and params, verify now");
-    userhash_identity_signer *signer = NULL;
-    userhash_signed_identity *id = NULL;
     userhash_verifier *verifier = NULL;
     userhash_verified_identity *got = NULL;
-    char *u = NULL;
-    size_t len = 0;
-    CHECK_STATUS(seen(userhash_identity_signer_new(secret.ptr, secret.len, org.ptr, org.len, &signer)), USERHASH_OK);
-    CHECK_STATUS(seen(userhash_identity_signer_sign(signer, email.ptr, email.len, &id)), USERHASH_OK);
-    CHECK(id != NULL && id->nonce.len == 36, "nonce is not a UUID");
     userhash_param params[2] = {{{"theme", 5}, {"dark", 4}}, {{"lang", 4}, {"fr", 2}}};
-    CHECK_STATUS(seen(userhash_widget_url(base_url.ptr, base_url.len, id, "Zo\xc3\xab", 4, params, 2, &u, &len)),
-                 USERHASH_OK);
+    size_t len = 0;
+    char *u = url_signed_now("Zo\xc3\xab", 4, params, 2, &len);
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
     CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_OK);
     if (got != NULL) {
@@ -453,8 +514,6 @@ static void test_round_trip(void) {
     userhash_verified_identity_free(&got);
     CHECK_STATUS(seen(userhash_verifier_verify_url(verifier, u, len, &got)), USERHASH_REPLAYED);
     userhash_string_free(&u);
-    userhash_signed_identity_free(&id);
-    userhash_identity_signer_free(&signer);
     userhash_verifier_free(&verifier);
     end_case();
 }

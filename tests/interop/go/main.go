@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -46,7 +45,16 @@ func load(dir, file string, v any) {
 func queryHas(url, pair string) bool {
 	beforeFragment, _, _ := strings.Cut(url, "#")
 	_, query, found := strings.Cut(beforeFragment, "?")
-	return found && slices.Contains(strings.Split(query, "&"), pair)
+	if !found {
+		return false
+	}
+	// A loop, not slices.Contains: Debian 12's Go is 1.19, before package slices.
+	for _, p := range strings.Split(query, "&") {
+		if p == pair {
+			return true
+		}
+	}
+	return false
 }
 
 type identityCase struct {
