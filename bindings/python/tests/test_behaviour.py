@@ -275,6 +275,8 @@ def test_a_weak_secret_error_does_not_echo_the_secret():
         lambda: userhash.widget_url(BASE, "not an identity"),
         lambda: userhash.widget_url(BASE, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c"), 7),
         lambda: userhash.widget_url(BASE, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c"), None, {"k": 1}),
+        # Pairs would lose a repeated key in a dict: only a mapping is taken.
+        lambda: userhash.widget_url(BASE, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c"), None, [("k", "v")]),
         lambda: userhash.hmac_sha256("key", b"msg"),
     ],
 )
@@ -304,6 +306,14 @@ def test_non_utf8_bytes_are_malformed_not_a_crash():
     assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "email"
     err = raised(userhash.Verifier([SECRET], ORG).verify_url, b"orgId=org_123&email=\xff")
     assert isinstance(err, userhash.UserHashError.Malformed)
+    for call, field in [
+        (lambda: userhash.org_id_of(b"orgId=org\xff"), "params"),
+        (lambda: userhash.IdentitySigner(SECRET, b"org\xff"), "org_id"),
+        (lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", T0, b"nonce\xff00"), "nonce"),
+        (lambda: userhash.Verifier([SECRET], b"org\xff"), "org_id"),
+    ]:
+        err = raised(call)
+        assert isinstance(err, userhash.UserHashError.Malformed) and err.field == field
 
 
 def test_a_one_mib_identifier_is_malformed_not_a_crash():
