@@ -230,6 +230,11 @@ fn no_message_shows_the_password_of_the_url() {
     assert!(good.check_and_insert(ORG, "auth-nonce-1", t + 10_000, t).unwrap(), "the right password works");
     assert!(!format!("{good:?}").contains(PASSWORD), "{good:?}");
 
+    let apart = RedisOptions::default().password(PASSWORD);
+    assert!(!format!("{apart:?}").contains(PASSWORD), "{apart:?}");
+    let apart = RedisNonceStore::with_options(&server.url(), apart).unwrap();
+    assert!(apart.check_and_insert(ORG, "auth-nonce-5", t + 10_000, t).unwrap(), "a password given apart works");
+
     let wrong = RedisNonceStore::new(&format!("redis://:wrong-{PASSWORD}@127.0.0.1:{port}")).unwrap();
     let reason = unavailable_reason(wrong.check_and_insert(ORG, "auth-nonce-2", t + 10_000, t));
     assert!(reason.contains("authentication"), "names the cause: {reason}");

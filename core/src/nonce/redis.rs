@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use redis::{Client, Connection, RedisError, Value};
+use redis::{Client, Connection, IntoConnectionInfo, RedisError, Value};
 use zeroize::Zeroizing;
 
 use super::NonceStore;
@@ -36,12 +36,25 @@ pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 /// extra ones and closes them afterwards.
 const MAX_IDLE: usize = 64;
 
-/// How a [`RedisNonceStore`] names its keys and how long it waits.
-#[derive(Clone, Debug)]
+/// How a [`RedisNonceStore`] names its keys, how long it waits, and
+/// optionally the password (instead of putting it in the URL).
+#[derive(Clone)]
 pub struct RedisOptions {
     prefix: String,
     connect_timeout: Duration,
     command_timeout: Duration,
+    password: Option<Zeroizing<String>>,
+}
+
+impl fmt::Debug for RedisOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisOptions")
+            .field("prefix", &self.prefix)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("command_timeout", &self.command_timeout)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl Default for RedisOptions {
@@ -50,6 +63,7 @@ impl Default for RedisOptions {
             prefix: DEFAULT_PREFIX.to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             command_timeout: DEFAULT_COMMAND_TIMEOUT,
+            password: None,
         }
     }
 }
@@ -70,6 +84,14 @@ impl RedisOptions {
     /// The longest wait for Redis to take a command and answer it (default 500 ms).
     pub fn command_timeout(mut self, timeout: Duration) -> Self {
         self.command_timeout = timeout;
+        self
+    }
+
+    /// The password to authenticate with, replacing any in the URL: for a
+    /// password kept apart from the URL (the CLI reads it from the
+    /// environment, never from its command line).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(Zeroizing::new(password.into()));
         self
     }
 }
@@ -106,12 +128,18 @@ impl RedisNonceStore {
     pub fn with_options(url: &str, options: RedisOptions) -> Result<Self> {
         let malformed = |reason: String| Error::Malformed { field: Field::NonceStore, reason };
         // The URL may carry a password: no message repeats it.
-        let client = Client::open(url).map_err(|e| {
+        let not_valid = |e: RedisError| {
             malformed(format!(
                 "the Redis URL is not valid ({}); write it as redis://[:PASSWORD@]HOST[:PORT][/DB] or redis+unix:///PATH",
                 without_credentials(e.to_string(), url, e.category())
             ))
-        })?;
+        };
+        let mut info = url.into_connection_info().map_err(not_valid)?;
+        if let Some(password) = &options.password {
+            let settings = info.redis_settings().clone().set_password(password.as_str());
+            info = info.set_redis_settings(settings);
+        }
+        let client = Client::open(info).map_err(not_valid)?;
         if options.prefix.is_empty() {
             return Err(malformed("the Redis key prefix is empty; leave it unset for `userhash:nonce`".to_owned()));
         }
