@@ -104,6 +104,16 @@ impl RedisOptions {
 /// error (refused, timed out, authentication, out of memory, read-only
 /// replica, ...) refuses the request with `StoreUnavailable`, whose reason
 /// names the cause and never the URL's password. Thread-safe; share one.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use userhash::{RedisNonceStore, RedisOptions, Verifier};
+///
+/// let options = RedisOptions::default().prefix("shop:nonce");
+/// let store = RedisNonceStore::with_options("redis://127.0.0.1:6379/0", options)?;
+/// let verifier = Verifier::new(["a-32-byte-random-secret-from-env"], "org_123")?.with_nonce_store(Arc::new(store));
+/// # Ok::<(), userhash::Error>(())
+/// ```
 pub struct RedisNonceStore {
     client: Client,
     /// `host:port` or the socket's path, for messages.
