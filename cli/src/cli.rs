@@ -5,12 +5,13 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use userhash::{
     check_timestamp, diagnose, diagnose_url, sign_identifier, verify_identifier, widget_url, Diagnosis, IdentitySigner,
-    Secret, SignedIdentity, SignedInput, VerifiedIdentity, Verifier,
+    RedisNonceStore, RedisOptions, Secret, SignedIdentity, SignedInput, VerifiedIdentity, Verifier,
 };
 
 use crate::output::{to_stderr, Failure, REJECTED};
@@ -108,7 +109,7 @@ enum Command {
     /// Verify a widget URL (SPEC §3): print the verified identity as JSON (exit 0)
     /// or the rejection on stderr, its name first (exit 1)
     #[command(
-        after_help = "Each run has its own nonce store, so a replay shows only within one process (see `userhash demo`).\n\nExample:\n  userhash verify-url 'https://widget.example.com/?orgId=org_123&email=…&user_hash=…' --org org_123"
+        after_help = "Each run has its own nonce store, so a replay shows only within one process (see `userhash demo`), unless --redis URL shares one: then a URL verified by any process is Replayed for all.\n\nExample:\n  userhash verify-url 'https://widget.example.com/?orgId=org_123&email=…&user_hash=…' --org org_123"
     )]
     VerifyUrl {
         /// The full widget URL, or its query string
@@ -123,6 +124,8 @@ enum Command {
         /// How far a timestamp may be from the clock, either way
         #[arg(long, value_name = "N", default_value_t = userhash::DEFAULT_TOLERANCE_MS)]
         tolerance_ms: u64,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 
     /// Explain why a hash does not match (SPEC §6): whitespace, email case, `+` read
@@ -133,12 +136,14 @@ enum Command {
     /// Serve the end-to-end demo (SPEC §7) on 127.0.0.1: a customer page that signs its
     /// logged-in user and embeds the widget, and the widget page that verifies it
     #[command(
-        after_help = "Uses USERHASH_SECRET (or --secret-file) when set, else a secret made for this run.\n\nExample:\n  userhash demo --addr 127.0.0.1:8080     # then open http://127.0.0.1:8080/"
+        after_help = "Uses USERHASH_SECRET (or --secret-file) when set, else a secret made for this run. With --redis URL the widget remembers nonces in Redis, so several demos on one Redis refuse each other's URLs.\n\nExample:\n  userhash demo --addr 127.0.0.1:8080     # then open http://127.0.0.1:8080/"
     )]
     Demo {
         /// The loopback address and port to listen on (port 0: any free port)
         #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -168,6 +173,46 @@ struct IdentityArgs {
     /// Sign with this nonce instead of a fresh UUID v4 (with --timestamp; a reused nonce is a replay)
     #[arg(long, value_name = "N", requires = "timestamp")]
     nonce: Option<String>,
+}
+
+/// Where a verifying command remembers nonces.
+#[derive(Args, Debug)]
+struct StoreArgs {
+    /// Remember nonces in Redis (redis://HOST[:PORT][/DB]), shared with every other
+    /// verifier on it; the password, if any, comes from USERHASH_REDIS_PASSWORD
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+}
+
+impl StoreArgs {
+    /// The verifier with its store: its own memory store, or Redis.
+    fn apply(&self, verifier: Verifier) -> Result<Verifier, Failure> {
+        let Some(url) = &self.redis else { return Ok(verifier) };
+        if has_password(url) {
+            return Err(Failure::usage(
+                "--redis: a password in the URL is refused (argv shows in `ps` and shell history); \
+                 give the URL without it and set USERHASH_REDIS_PASSWORD",
+            ));
+        }
+        let mut options = RedisOptions::default();
+        if let Some(password) = std::env::var_os(REDIS_PASSWORD_ENV) {
+            let password = password
+                .into_string()
+                .map_err(|_| Failure::usage(format!("{REDIS_PASSWORD_ENV} is not valid UTF-8")))?;
+            options = options.password(password);
+        }
+        let store = RedisNonceStore::with_options(url, options).map_err(Failure::input)?;
+        Ok(verifier.with_nonce_store(Arc::new(store)))
+    }
+}
+
+const REDIS_PASSWORD_ENV: &str = "USERHASH_REDIS_PASSWORD";
+
+/// Whether a Redis URL carries a password (`redis://user:PASSWORD@host`).
+fn has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.rsplit_once('@').is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, p)| !p.is_empty()))
 }
 
 #[derive(Args, Debug)]
@@ -210,8 +255,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
     let file = cli.secret_file.as_deref();
     match cli.command {
-        Command::Demo { addr } => {
-            demo::run(addr, secrets::load_optional(file)?)?;
+        Command::Demo { addr, store } => {
+            demo::run(addr, secrets::load_optional(file)?, |verifier| store.apply(verifier))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::SignIdentifier { identifier } => {
@@ -242,9 +287,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let url = widget_url(&base, &signed, name.as_deref(), params).map_err(Failure::input)?;
             print_line(&url)
         }
-        Command::VerifyUrl { url, org, now, tolerance_ms } => {
+        Command::VerifyUrl { url, org, now, tolerance_ms, store } => {
             let secrets = secrets::load(file)?;
             let verifier = Verifier::new(secrets, &org).map_err(Failure::input)?.with_tolerance_ms(tolerance_ms);
+            let verifier = store.apply(verifier)?;
             let result = match now {
                 Some(now) => verifier.verify_url_at(&url, now),
                 None => verifier.verify_url(&url),
@@ -371,5 +417,16 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_password_in_a_redis_url_is_seen() {
+        use super::has_password;
+        for url in ["redis://:pw@h", "redis://user:pw@h:6379/0", "redis://u:p@ss@h"] {
+            assert!(has_password(url), "{url}");
+        }
+        for url in ["redis://h", "redis://user@h", "redis://h/0?x=a:b@c", "redis+unix:///tmp/r.sock", "redis://:@h"] {
+            assert!(!has_password(url), "{url}");
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! `userhash demo` (SPEC §7): one process on the loopback interface serving
 //! two pages. `/` is a customer's site: its server signs the logged-in user
 //! and embeds the support widget with the signed URL. `/widget` is the
-//! widget's page: it verifies the parameters (in-memory nonce store) and shows
+//! widget's page: it verifies the parameters (an in-memory nonce store, or
+//! Redis with `--redis URL`) and shows
 //! "verified as …" or the rejection's variant and message.
 //!
 //! tiny_http does the HTTP; this file only renders pages, and escapes every
@@ -25,7 +26,13 @@ const ORG_ID: &str = "org_demo";
 const USER_EMAIL: &str = "alice+support@example.com";
 const USER_NAME: &str = "Alice Martin";
 
-pub fn run(addr: SocketAddr, configured: Option<Vec<Secret>>) -> Result<(), Failure> {
+/// `store` gives the widget's verifier its nonce store (memory unless
+/// `--redis`).
+pub fn run(
+    addr: SocketAddr,
+    configured: Option<Vec<Secret>>,
+    store: impl FnOnce(Verifier) -> Result<Verifier, Failure>,
+) -> Result<(), Failure> {
     if !addr.ip().is_loopback() {
         return Err(Failure::usage(format!(
             "the demo serves on the loopback interface only (127.0.0.1 or ::1), not {}",
@@ -37,7 +44,7 @@ pub fn run(addr: SocketAddr, configured: Option<Vec<Secret>>) -> Result<(), Fail
         None => (vec![secrets::generate()?], "a random secret made for this run (set USERHASH_SECRET to use yours)"),
     };
     let signer = IdentitySigner::new(secrets[0].clone(), ORG_ID).map_err(Failure::input)?;
-    let verifier = Verifier::new(secrets, ORG_ID).map_err(Failure::input)?;
+    let verifier = store(Verifier::new(secrets, ORG_ID).map_err(Failure::input)?)?;
     let server = Server::http(addr).map_err(|e| Failure::usage(format!("cannot listen on {addr}: {e}")))?;
     let bound = server.server_addr().to_ip().unwrap_or(addr);
     let origin = format!("http://{bound}");

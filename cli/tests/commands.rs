@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::Stdio;
-
-use common::{run, s, secret_file, userhash, vectors, Out, CLI_SECRET, OLD_SECRET, OTHER_ORG_SECRET, SECRET};
+use common::{
+    http, http_to, run, s, secret_file, userhash, vectors, widget_path, DemoRun, Out, CLI_SECRET, OLD_SECRET,
+    OTHER_ORG_SECRET, SECRET,
+};
 use serde_json::Value;
 
 const NOW: &str = "1712345678901";
@@ -509,66 +509,6 @@ fn help_says_what_each_command_does_with_an_example() {
 
 // ---------------------------------------------------------------- demo
 
-/// `userhash demo` on a free port, killed when the test ends, pass or fail.
-struct DemoRun {
-    child: std::process::Child,
-    stdout: Option<BufReader<std::process::ChildStdout>>,
-    first_line: String,
-    /// `127.0.0.1:PORT`
-    addr: String,
-}
-
-impl DemoRun {
-    fn start() -> DemoRun {
-        let mut child = userhash(&["demo", "--addr", "127.0.0.1:0"])
-            .env("USERHASH_SECRET", CLI_SECRET)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first_line = String::new();
-        stdout.read_line(&mut first_line).unwrap();
-        let addr = first_line
-            .trim_end()
-            .strip_prefix("userhash demo: listening on http://")
-            .unwrap_or_else(|| panic!("{first_line:?}"))
-            .to_owned();
-        DemoRun { child, stdout: Some(stdout), first_line, addr }
-    }
-
-    fn origin(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Stops it; returns the rest of its stdout and its stderr.
-    fn stop(mut self) -> (String, String) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        let mut rest = String::new();
-        if let Some(mut stdout) = self.stdout.take() {
-            stdout.read_to_string(&mut rest).unwrap();
-        }
-        let mut stderr = String::new();
-        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-        (rest, stderr)
-    }
-}
-
-impl Drop for DemoRun {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The customer page's widget URL, as a path (`/widget?...`), unescaped.
-fn widget_path(page: &str, origin: &str) -> String {
-    let src = page.split("<iframe id=\"widget\" title=\"Support widget\" src=\"").nth(1).expect(page);
-    let url = src.split('"').next().unwrap().replace("&amp;", "&");
-    url.strip_prefix(origin).unwrap_or_else(|| panic!("{url} is not on {origin}")).to_owned()
-}
-
 #[test]
 fn demo_prints_its_address_and_serves_both_pages() {
     let demo = DemoRun::start();
@@ -654,25 +594,4 @@ fn demo_refuses_a_non_loopback_address_and_a_taken_port() {
     let out = run(&mut userhash(&["demo", "--addr", &addr]));
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("cannot listen"), "{out:?}");
-}
-
-/// One request over a plain socket: enough for a test of a server on loopback.
-fn http(origin: &str, method: &str, path: &str) -> String {
-    let host = origin.strip_prefix("http://").unwrap();
-    http_to(host, method, path, &[("Host", host)])
-}
-
-/// A request to `addr` with these headers (Host among them, or not at all).
-fn http_to(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
-    use std::io::Write;
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("Content-Length: 0\r\nConnection: close\r\n\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
 }

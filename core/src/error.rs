@@ -19,6 +19,8 @@ pub enum Field {
     /// Extra widget parameters (not signed).
     Params,
     BaseUrl,
+    /// A nonce store's configuration (the Redis URL, key prefix, timeouts).
+    NonceStore,
 }
 
 impl Field {
@@ -35,6 +37,7 @@ impl Field {
             Field::Name => "name",
             Field::Params => "params",
             Field::BaseUrl => "base_url",
+            Field::NonceStore => "nonce_store",
         }
     }
 

@@ -56,6 +56,8 @@ pub use identity::{
     IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS, MIN_NONCE_LEN,
 };
 pub use nonce::{MemoryNonceStore, NonceStore};
+#[cfg(feature = "redis")]
+pub use nonce::{RedisNonceStore, RedisOptions};
 pub use secret::{Secret, SecretList, MIN_SECRET_LEN};
 pub use url::{check_name, widget_url, MAX_NAME_LEN, RESERVED_PARAMS};
 pub use verify::{org_id_of, VerifiedIdentity, Verifier, DEFAULT_TOLERANCE_MS};

@@ -33,6 +33,10 @@ pub const C_TOOLS: &[Tool] = &[
     Tool { program: "pkg-config", package: "pkg-config" },
 ];
 
+/// The Redis nonce store's tests and benchmark start their own redis-server
+/// (Debian's package; the tests never mock Redis and never skip).
+pub const REDIS_TOOLS: &[Tool] = &[Tool { program: "redis-server", package: "redis-server" }];
+
 /// C libraries as (pkg-config module, Debian package): the C suite reads the
 /// JSON vectors with jansson.
 pub const C_TEST_LIBS: &[(&str, &str)] = &[("jansson", "libjansson-dev")];

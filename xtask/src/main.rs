@@ -3,8 +3,8 @@
 //!
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
-//! - `cargo xtask bench`, `cargo xtask bench-python`: the benchmarks behind
-//!   BENCHMARKS.md;
+//! - `cargo xtask bench`, `cargo xtask bench-python`, `cargo xtask bench-redis`:
+//!   the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
 
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Some("test") => suites::test_all(&args[1..]),
         Some("bench") => suites::bench(),
         Some("bench-python") => python::bench(),
+        Some("bench-redis") => suites::bench_redis(),
         Some("vectors") => suites::regenerate_vectors(),
         Some("demo") => browser::demo(&args[1..]),
         Some("install-c") => c::install_command(&args[1..]),
@@ -49,10 +50,12 @@ usage: cargo xtask <command>
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
                    python, c, c-examples, browser), installing missing interpreters,
-                   libraries and Chromium with apt-get
+                   libraries, redis-server and Chromium with apt-get
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
   bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
+  bench-redis      verify_url with RedisNonceStore (a redis-server of its own, on loopback)
+                   against MemoryNonceStore, at 1, 8 and 32 concurrent callers
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
   demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
   install-c --prefix DIR [--debug]

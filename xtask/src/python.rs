@@ -11,6 +11,7 @@ const VENV: &str = "target/python-venv";
 
 pub fn suite() -> Result<Counts, String> {
     deps::ensure(&[Tool { program: "python3", package: "python3" }])?;
+    deps::ensure(deps::REDIS_TOOLS)?;
     deps::ensure_probe(&["python3", "-c", "import ensurepip, venv"], "python3-venv")?;
     let python = fresh_venv()?;
     // Exactly what the README tells a user to run; pip fetches maturin and

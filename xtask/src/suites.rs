@@ -66,8 +66,11 @@ fn vectors_fresh() -> Result<Counts, String> {
     Ok(Counts { passed: 1, failed: 0 })
 }
 
-/// Every Rust test of the workspace, doc tests included.
+/// Every Rust test of the workspace, doc tests included. The workspace build
+/// turns on the core's `redis` feature (the bindings and the CLI enable it),
+/// so the Redis nonce store's tests run here, against a real redis-server.
 fn rust() -> Result<Counts, String> {
+    deps::ensure(deps::REDIS_TOOLS)?;
     counted(&mut cmd("cargo", &["test", "--workspace", "--color", "never"]))
 }
 
@@ -109,6 +112,14 @@ fn interop() -> Result<Counts, String> {
 /// `cargo xtask bench`
 pub fn bench() -> Result<(), String> {
     status(&mut cmd("cargo", &["bench", "-p", "userhash", "--bench", "userhash"]))
+}
+
+/// `cargo xtask bench-redis`: verifications per second and p50/p99 latency
+/// with `RedisNonceStore` on loopback against `MemoryNonceStore`, at 1, 8
+/// and 32 callers; the benchmark starts its own redis-server.
+pub fn bench_redis() -> Result<(), String> {
+    deps::ensure(deps::REDIS_TOOLS)?;
+    status(&mut cmd("cargo", &["bench", "-p", "userhash", "--features", "redis", "--bench", "redis_store"]))
 }
 
 /// `cargo xtask vectors`

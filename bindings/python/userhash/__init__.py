@@ -47,6 +47,7 @@ __all__ = [
     "InternalError",
     "MemoryNonceStore",
     "NonceStore",
+    "RedisNonceStore",
     "SignedIdentity",
     "SignedInput",
     "UserHashError",
@@ -235,25 +236,73 @@ class IdentitySigner:
         return repr(self._inner)
 
 
-class MemoryNonceStore(NonceStore):
+class _RustNonceStore(NonceStore):
+    """A store written in Rust. A ``Verifier`` given one unwraps it and calls
+    it in Rust directly, never through Python."""
+
+    __slots__ = ("_inner",)
+
+    _inner: NonceStore
+
+    def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
+        return self._inner.check_and_insert(org_id, nonce, expires_at_ms)
+
+
+class MemoryNonceStore(_RustNonceStore):
     """The embedded nonce store (SPEC §3.1): at most ``capacity`` live nonces
     (default 100 000); when full of live ones it refuses the request
-    (``UserHashError.StoreFull``) rather than forget one. One process only.
+    (``UserHashError.StoreFull``) rather than forget one. One process only:
+    share a ``RedisNonceStore`` between several.
 
     A ``Verifier`` given this store calls it in Rust directly, never through
     Python.
     """
 
-    __slots__ = ("_inner",)
+    __slots__ = ()
 
     def __init__(self, capacity: typing.Optional[int] = None) -> None:
         self._inner = _ffi.memory_nonce_store(capacity)
 
-    def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
-        return self._inner.check_and_insert(org_id, nonce, expires_at_ms)
-
     def __repr__(self) -> str:
         return "MemoryNonceStore()"
+
+
+class RedisNonceStore(_RustNonceStore):
+    """Nonces in Redis (SPEC §3.1), shared by every verifier process on the
+    same server: a nonce accepted by one is refused by all, so a captured URL
+    cannot be replayed once per process behind a load balancer.
+
+    ``url``: ``redis://[[user]:password@]host[:port][/db]``. Each check is one
+    atomic ``SET <prefix>:<org_id>:<nonce> 1 NX PX <ttl>``, the key living
+    until the timestamp leaves the window. ``prefix`` defaults to
+    ``userhash:nonce``; ``connect_timeout_ms`` to 1000 and
+    ``command_timeout_ms`` to 500.
+
+    Nothing connects here, so a verifier starts while Redis is down. While
+    Redis cannot answer, every verification is refused with
+    ``UserHashError.StoreUnavailable`` naming the cause (it fails closed,
+    never open), and it reconnects by itself. A malformed URL, an empty prefix
+    or a zero timeout raise ``UserHashError.Malformed`` (field
+    ``nonce_store``). No message or ``repr`` shows the URL's password.
+    """
+
+    __slots__ = ("_prefix",)
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: typing.Optional[str] = None,
+        connect_timeout_ms: typing.Optional[int] = None,
+        command_timeout_ms: typing.Optional[int] = None,
+    ) -> None:
+        if type(url) is not str:
+            raise TypeError(f"url must be str, not {type(url).__name__}")
+        self._inner = _ffi.redis_nonce_store(url, _optional_str(prefix, "prefix"), connect_timeout_ms, command_timeout_ms)
+        self._prefix = "userhash:nonce" if prefix is None else prefix
+
+    def __repr__(self) -> str:
+        return f"RedisNonceStore(prefix={self._prefix!r})"
 
 
 class Verifier:
@@ -262,9 +311,10 @@ class Verifier:
 
     ``secrets``: the current secret first, then previous ones still accepted
     during a rotation. ``tolerance_ms``: how far a timestamp may be from now
-    (default 300 000). ``nonce_store``: a ``MemoryNonceStore``, or your own
-    ``NonceStore`` subclass (default: a memory store of its own). Share one
-    verifier between threads.
+    (default 300 000). ``nonce_store``: a ``MemoryNonceStore``, a
+    ``RedisNonceStore`` (several processes), or your own ``NonceStore``
+    subclass (default: a memory store of its own). Share one verifier between
+    threads.
     """
 
     __slots__ = ("_inner",)
@@ -277,7 +327,7 @@ class Verifier:
         nonce_store: typing.Optional[NonceStore] = None,
     ) -> None:
         encoded = _secrets(secrets)
-        if isinstance(nonce_store, MemoryNonceStore):
+        if isinstance(nonce_store, _RustNonceStore):
             nonce_store = nonce_store._inner
         self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store)
 

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use userhash::Field;
 
@@ -59,6 +60,37 @@ pub fn org_id_of(url: &[u8]) -> Result<String> {
 pub fn memory_nonce_store(capacity: Option<u64>) -> Arc<dyn NonceStore> {
     let capacity = capacity.map_or(userhash::nonce::DEFAULT_CAPACITY, |c| usize::try_from(c).unwrap_or(usize::MAX));
     Arc::new(RustStore::new(Arc::new(userhash::MemoryNonceStore::new(capacity))))
+}
+
+/// The Redis nonce store (SPEC §3.1), for several verifier processes behind a
+/// load balancer: a nonce accepted by one is refused by all. `url`:
+/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]`; keys are
+/// `<prefix>:<org_id>:<nonce>` (default prefix `userhash:nonce`), each living
+/// until its timestamp leaves the window. Timeouts default to 1000 ms to
+/// connect and 500 ms per command. Nothing connects here: a verifier starts
+/// while Redis is down, and while it is, every verification is refused
+/// (`StoreUnavailable`, fail closed); it reconnects by itself. A malformed
+/// URL, an empty prefix or a zero timeout raise `Malformed` (field
+/// `nonce_store`); no message ever shows the URL's password.
+#[uniffi::export(default(prefix = None, connect_timeout_ms = None, command_timeout_ms = None))]
+pub fn redis_nonce_store(
+    url: String,
+    prefix: Option<String>,
+    connect_timeout_ms: Option<u64>,
+    command_timeout_ms: Option<u64>,
+) -> Result<Arc<dyn NonceStore>> {
+    let mut options = userhash::RedisOptions::default();
+    if let Some(prefix) = prefix {
+        options = options.prefix(prefix);
+    }
+    if let Some(ms) = connect_timeout_ms {
+        options = options.connect_timeout(Duration::from_millis(ms));
+    }
+    if let Some(ms) = command_timeout_ms {
+        options = options.command_timeout(Duration::from_millis(ms));
+    }
+    let store = userhash::RedisNonceStore::with_options(&url, options)?;
+    Ok(Arc::new(RustStore::new(Arc::new(store))))
 }
 
 /// The library's version, the same as the Rust crate's.

@@ -1,6 +1,6 @@
 //! Nonce stores across the FFI. `NonceStore` is the SPEC's three-argument
 //! trait, implementable in Python, Kotlin or Swift. Stores written in Rust
-//! (the memory store) cross as `RustStore`, which a verifier unwraps again so
+//! (the memory and Redis stores) cross as `RustStore`, which a verifier unwraps again so
 //! it calls them directly, with its own clock, and never through the foreign
 //! side.
 

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -69,4 +70,92 @@ pub fn vectors(name: &str) -> Value {
 
 pub fn s(v: &Value) -> &str {
     v.as_str().unwrap_or_else(|| panic!("expected a string, got {v}"))
+}
+
+/// `userhash demo` on a free port, killed when the test ends, pass or fail.
+pub struct DemoRun {
+    pub child: std::process::Child,
+    pub stdout: Option<BufReader<std::process::ChildStdout>>,
+    pub first_line: String,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+}
+
+impl DemoRun {
+    pub fn start() -> DemoRun {
+        Self::start_with(&[])
+    }
+
+    /// With more arguments (`--redis URL`).
+    pub fn start_with(extra: &[&str]) -> DemoRun {
+        let mut args = vec!["demo", "--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = userhash(&args)
+            .env("USERHASH_SECRET", CLI_SECRET)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first_line = String::new();
+        stdout.read_line(&mut first_line).unwrap();
+        let addr = first_line
+            .trim_end()
+            .strip_prefix("userhash demo: listening on http://")
+            .unwrap_or_else(|| panic!("{first_line:?}"))
+            .to_owned();
+        DemoRun { child, stdout: Some(stdout), first_line, addr }
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops it; returns the rest of its stdout and its stderr.
+    pub fn stop(mut self) -> (String, String) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut rest = String::new();
+        if let Some(mut stdout) = self.stdout.take() {
+            stdout.read_to_string(&mut rest).unwrap();
+        }
+        let mut stderr = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (rest, stderr)
+    }
+}
+
+impl Drop for DemoRun {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The customer page's widget URL, as a path (`/widget?...`), unescaped.
+pub fn widget_path(page: &str, origin: &str) -> String {
+    let src = page.split("<iframe id=\"widget\" title=\"Support widget\" src=\"").nth(1).expect(page);
+    let url = src.split('"').next().unwrap().replace("&amp;", "&");
+    url.strip_prefix(origin).unwrap_or_else(|| panic!("{url} is not on {origin}")).to_owned()
+}
+
+/// One request over a plain socket: enough for a test of a server on loopback.
+pub fn http(origin: &str, method: &str, path: &str) -> String {
+    let host = origin.strip_prefix("http://").unwrap();
+    http_to(host, method, path, &[("Host", host)])
+}
+
+/// A request to `addr` with these headers (Host among them, or not at all).
+pub fn http_to(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Content-Length: 0\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
 }

@@ -2,7 +2,13 @@
 //! has accepted until their timestamps leave the freshness window.
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{
+    RedisNonceStore, RedisOptions, DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PREFIX,
+};
 pub use memory::{MemoryNonceStore, DEFAULT_CAPACITY};
 
 use crate::error::Result;

@@ -12,3 +12,5 @@ d: userhash.Diagnosis = userhash.diagnose(["a-secret-of-16-bytes!"], h, identifi
 class S(userhash.NonceStore):
     def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
         return True
+rs: userhash.NonceStore = userhash.RedisNonceStore("redis://127.0.0.1:6379", prefix="app:nonce", connect_timeout_ms=200, command_timeout_ms=100)
+vr = userhash.Verifier(["a-secret-of-16-bytes!"], "org_1", nonce_store=userhash.RedisNonceStore("redis://127.0.0.1:6379"))

@@ -1,0 +1,146 @@
+"""RedisNonceStore against a real redis-server (the `redis_server` fixture of
+conftest.py starts one per test and stops it): replay across verifiers and
+processes, fail closed while Redis is down and recovery, configuration
+errors, and no password in any message."""
+
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import pytest
+
+import userhash
+
+SECRET = "whsec_redis_test_0123456789abcdef"
+ORG = "org_123"
+
+
+def now_ms():
+    return time.time_ns() // 1_000_000
+
+
+def signed_url(nonce):
+    identity = userhash.IdentitySigner(SECRET, ORG).sign_at("jane@example.com", now_ms(), nonce)
+    return userhash.widget_url("https://widget.example.com/", identity)
+
+
+def test_a_nonce_is_accepted_once_across_verifiers(redis_server):
+    first = userhash.Verifier([SECRET], ORG, nonce_store=userhash.RedisNonceStore(redis_server.url))
+    second = userhash.Verifier([SECRET], ORG, nonce_store=userhash.RedisNonceStore(redis_server.url))
+    url = signed_url("py-redis-0001")
+    assert first.verify_url(url).nonce == "py-redis-0001"
+    for verifier in (first, second):
+        with pytest.raises(userhash.UserHashError.Replayed):
+            verifier.verify_url(url)
+
+
+def test_the_store_used_directly_and_its_prefix(redis_server):
+    store = userhash.RedisNonceStore(redis_server.url, prefix="py:test", connect_timeout_ms=500, command_timeout_ms=500)
+    assert store.check_and_insert(ORG, "py-direct-01", now_ms() + 10_000) is True
+    assert store.check_and_insert(ORG, "py-direct-01", now_ms() + 10_000) is False
+    other_prefix = userhash.RedisNonceStore(redis_server.url)
+    assert other_prefix.check_and_insert(ORG, "py-direct-01", now_ms() + 10_000) is True
+    assert repr(store) == "RedisNonceStore(prefix='py:test')"
+    assert isinstance(store, userhash.NonceStore)
+
+
+def test_redis_down_refuses_every_verification_then_recovers(redis_server):
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=userhash.RedisNonceStore(redis_server.url))
+    accepted = signed_url("py-redis-before")
+    verifier.verify_url(accepted)
+    redis_server.stop()
+    for url in [accepted] + [signed_url(f"py-redis-down-{i:02}") for i in range(10)]:
+        with pytest.raises(userhash.UserHashError.StoreUnavailable) as info:
+            verifier.verify_url(url)
+        assert f"127.0.0.1:{redis_server.port}" in info.value.reason
+        assert "refused" in info.value.reason or "closed" in info.value.reason, info.value.reason
+        assert "fail closed" in str(info.value)
+    redis_server.start()
+    url = signed_url("py-redis-after")
+    assert verifier.verify_url(url).nonce == "py-redis-after", "the same verifier works again"
+    with pytest.raises(userhash.UserHashError.Replayed):
+        verifier.verify_url(url)
+
+
+def test_a_malformed_configuration_is_malformed_nonce_store():
+    for kwargs in ({"url": "not a url"}, {"url": "redis://127.0.0.1", "prefix": ""},
+                   {"url": "redis://127.0.0.1", "command_timeout_ms": 0}):
+        with pytest.raises(userhash.UserHashError.Malformed) as info:
+            userhash.RedisNonceStore(**kwargs)
+        assert info.value.field == "nonce_store"
+    with pytest.raises(TypeError):
+        userhash.RedisNonceStore(b"redis://127.0.0.1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        userhash.RedisNonceStore("redis://127.0.0.1", "prefix")  # type: ignore[misc]
+    # Redis need not be up to make one.
+    userhash.RedisNonceStore("redis://127.0.0.1:1")
+
+
+def test_no_message_or_repr_shows_the_password(redis_server):
+    password = "py-s3cret-redis-pa55"
+    redis_server.stop()
+    redis_server.start("--requirepass", password)
+    good = userhash.RedisNonceStore(f"redis://:{password}@127.0.0.1:{redis_server.port}")
+    assert good.check_and_insert(ORG, "py-auth-0001", now_ms() + 10_000) is True
+    wrong = userhash.RedisNonceStore(f"redis://:x{password}@127.0.0.1:{redis_server.port}")
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=wrong)
+    with pytest.raises(userhash.UserHashError.StoreUnavailable) as info:
+        verifier.verify_url(signed_url("py-auth-0002"))
+    assert "authentication" in info.value.reason
+    with pytest.raises(userhash.UserHashError.Malformed) as bad:
+        userhash.RedisNonceStore(f"redis://:{password}@127.0.0.1:notaport")
+    for shown in (str(info.value), repr(info.value), str(bad.value), repr(bad.value), repr(good), repr(wrong)):
+        assert password not in shown, shown
+
+
+def test_two_processes_accept_each_url_exactly_once(redis_server, tmp_path):
+    urls = [signed_url(f"py-redis-cross-{i:04}") for i in range(200)]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(urls))
+    start_at = now_ms() + 1000
+    workers = [
+        subprocess.Popen(
+            [sys.executable, __file__, redis_server.url, str(urls_file), str(start_at), str(worker)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
+        for worker in range(2)
+    ]
+    accepted = {}
+    for worker, process in enumerate(workers):
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        lines = [line.split() for line in out.splitlines()]
+        assert len(lines) == len(urls), out
+        for index, result in lines:
+            assert result in ("accepted", "Replayed"), (worker, index, result)
+            if result == "accepted":
+                accepted.setdefault(int(index), []).append(worker)
+    assert sorted(accepted) == list(range(len(urls)))
+    assert all(len(w) == 1 for w in accepted.values()), "each URL accepted once in all"
+
+
+def verify_all(redis_url, urls_file, start_at, worker):
+    """One process of the test above: its own verifier and store."""
+    urls = pathlib.Path(urls_file).read_text().splitlines()
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=userhash.RedisNonceStore(redis_url))
+    while now_ms() < start_at:
+        time.sleep(0.001)
+    order = [(k * 7 + worker * 53) % len(urls) for k in range(len(urls))]
+    results = {}
+    for i in order:
+        try:
+            verifier.verify_url(urls[i])
+            results[i] = "accepted"
+        except userhash.UserHashError as e:
+            results[i] = type(e).__name__
+    for i in sorted(results):
+        print(i, results[i])
+
+
+if __name__ == "__main__":
+    verify_all(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -1,0 +1,319 @@
+//! The shared nonce store: Redis, for several verifier processes behind a load
+//! balancer (SPEC §3.1). One atomic `SET <prefix>:<org>:<nonce> 1 NX PX <ttl>`
+//! per check; any Redis error refuses the request (`StoreUnavailable`).
+//!
+//! Why the redis crate's synchronous client with a small pool of idle
+//! connections, rather than its async `ConnectionManager`: the trait is
+//! synchronous, and a private tokio runtime driven by `block_on` panics when
+//! the caller is itself on a tokio runtime; the sync client needs no runtime
+//! and has a connect timeout and socket read/write timeouts. Each check takes
+//! an idle connection (or opens one), so concurrent checks never share a
+//! socket; a connection goes back to the pool only after a complete answer.
+//! That last rule is why this is not r2d2: r2d2 returns a connection whose
+//! read timed out to the pool (a timeout does not close it), and the next
+//! check on it would read the late `OK` meant for another nonce: a replay
+//! accepted. Dropping every connection that failed is also how the store
+//! reconnects by itself: the next check opens a new one.
+
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use redis::{Client, Connection, IntoConnectionInfo, RedisError, Value};
+use zeroize::Zeroizing;
+
+use super::NonceStore;
+use crate::error::{Error, Field, Result};
+
+/// The key prefix unless [`RedisOptions::prefix`] says otherwise.
+pub const DEFAULT_PREFIX: &str = "userhash:nonce";
+/// How long opening a connection (TCP, then AUTH/SELECT) may take by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
+/// How long one command may wait for its answer by default.
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Idle connections kept for reuse; a burst of more concurrent checks opens
+/// extra ones and closes them afterwards.
+const MAX_IDLE: usize = 64;
+
+/// How a [`RedisNonceStore`] names its keys, how long it waits, and
+/// optionally the password (instead of putting it in the URL).
+#[derive(Clone)]
+pub struct RedisOptions {
+    prefix: String,
+    connect_timeout: Duration,
+    command_timeout: Duration,
+    password: Option<Zeroizing<String>>,
+}
+
+impl fmt::Debug for RedisOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisOptions")
+            .field("prefix", &self.prefix)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("command_timeout", &self.command_timeout)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        RedisOptions {
+            prefix: DEFAULT_PREFIX.to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            command_timeout: DEFAULT_COMMAND_TIMEOUT,
+            password: None,
+        }
+    }
+}
+
+impl RedisOptions {
+    /// Keys are `<prefix>:<org_id>:<nonce>` (default `userhash:nonce`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// The longest wait for a new connection, handshake included (default 1 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest wait for Redis to take a command and answer it (default 500 ms).
+    pub fn command_timeout(mut self, timeout: Duration) -> Self {
+        self.command_timeout = timeout;
+        self
+    }
+
+    /// The password to authenticate with, replacing any in the URL: for a
+    /// password kept apart from the URL (the CLI reads it from the
+    /// environment, never from its command line).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(Zeroizing::new(password.into()));
+        self
+    }
+}
+
+/// Nonces in Redis, shared by every verifier process that uses the same
+/// server and prefix: a nonce accepted by one is refused by all.
+///
+/// Construction does not connect: a verifier starts while Redis is down or
+/// restarting, and its checks fail closed until Redis answers. Any Redis
+/// error (refused, timed out, authentication, out of memory, read-only
+/// replica, ...) refuses the request with `StoreUnavailable`, whose reason
+/// names the cause and never the URL's password. Thread-safe; share one.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use userhash::{RedisNonceStore, RedisOptions, Verifier};
+///
+/// let options = RedisOptions::default().prefix("shop:nonce");
+/// let store = RedisNonceStore::with_options("redis://127.0.0.1:6379/0", options)?;
+/// let verifier = Verifier::new(["a-32-byte-random-secret-from-env"], "org_123")?.with_nonce_store(Arc::new(store));
+/// # Ok::<(), userhash::Error>(())
+/// ```
+pub struct RedisNonceStore {
+    client: Client,
+    /// `host:port` or the socket's path, for messages.
+    server: String,
+    /// Only to scrub it from any message that might repeat it.
+    password: Option<Zeroizing<String>>,
+    prefix: String,
+    connect_timeout: Duration,
+    command_timeout: Duration,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl RedisNonceStore {
+    /// A store on `url` (`redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` or
+    /// `redis+unix:///PATH`) with the default options.
+    pub fn new(url: &str) -> Result<Self> {
+        Self::with_options(url, RedisOptions::default())
+    }
+
+    /// A store on `url` with these options. A malformed URL, an empty prefix
+    /// or a zero timeout is `Malformed(nonce_store)`: a configuration mistake.
+    pub fn with_options(url: &str, options: RedisOptions) -> Result<Self> {
+        let malformed = |reason: String| Error::Malformed { field: Field::NonceStore, reason };
+        // The URL may carry a password: no message repeats it.
+        let not_valid = |e: RedisError| {
+            malformed(format!(
+                "the Redis URL is not valid ({}); write it as redis://[:PASSWORD@]HOST[:PORT][/DB] or redis+unix:///PATH",
+                without_credentials(e.to_string(), url, e.category())
+            ))
+        };
+        let mut info = url.into_connection_info().map_err(not_valid)?;
+        if let Some(password) = &options.password {
+            let settings = info.redis_settings().clone().set_password(password.as_str());
+            info = info.set_redis_settings(settings);
+        }
+        let client = Client::open(info).map_err(not_valid)?;
+        if options.prefix.is_empty() {
+            return Err(malformed("the Redis key prefix is empty; leave it unset for `userhash:nonce`".to_owned()));
+        }
+        for (name, timeout) in [("connect", options.connect_timeout), ("command", options.command_timeout)] {
+            if timeout.is_zero() {
+                return Err(malformed(format!("the Redis {name} timeout is 0 ms; give at least 1 ms")));
+            }
+        }
+        let info = client.get_connection_info();
+        let server = info.addr().to_string();
+        let password = info.redis_settings().password().filter(|p| !p.is_empty()).map(|p| Zeroizing::new(p.to_owned()));
+        Ok(RedisNonceStore {
+            client,
+            server,
+            password,
+            prefix: options.prefix,
+            connect_timeout: options.connect_timeout,
+            command_timeout: options.command_timeout,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The key of `(org_id, nonce)`: `<prefix>:<org_id>:<nonce>`. An org id
+    /// may contain `:`, a nonce may not (SPEC §1.3: `A-Z a-z 0-9 - _ . ~`), so
+    /// the key splits unambiguously at its last `:`.
+    pub fn key(&self, org_id: &str, nonce: &str) -> String {
+        format!("{}:{org_id}:{nonce}", self.prefix)
+    }
+
+    fn lock_idle(&self) -> MutexGuard<'_, Vec<Connection>> {
+        // A Vec of connections is consistent whatever panicked while it was held.
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn connect(&self) -> Result<Connection> {
+        let unavailable = |e: RedisError| self.unavailable(Phase::Connect, &e);
+        let conn = self.client.get_connection_with_timeout(self.connect_timeout).map_err(unavailable)?;
+        conn.set_read_timeout(Some(self.command_timeout)).map_err(unavailable)?;
+        conn.set_write_timeout(Some(self.command_timeout)).map_err(unavailable)?;
+        Ok(conn)
+    }
+
+    /// Runs `SET NX` on `conn`; keeps the connection only after a complete
+    /// answer. A connection whose command failed may still receive that
+    /// command's answer later, so it is never asked anything again.
+    fn set_nx(&self, mut conn: Connection, key: &str, ttl_ms: u64) -> Result<bool, RedisError> {
+        let reply: Value = redis::cmd("SET").arg(key).arg(1).arg("NX").arg("PX").arg(ttl_ms).query(&mut conn)?;
+        let new = match reply {
+            Value::Okay => true,
+            Value::SimpleString(ref s) if s == "OK" => true,
+            Value::Nil => false,
+            other => {
+                let detail = format!("SET NX answered {other:?}, not OK or nil");
+                return Err(RedisError::from((redis::ErrorKind::UnexpectedReturnType, "unexpected reply", detail)));
+            }
+        };
+        let mut idle = self.lock_idle();
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+        Ok(new)
+    }
+
+    /// `StoreUnavailable` with the cause in words, and never the password.
+    fn unavailable(&self, phase: Phase, e: &RedisError) -> Error {
+        let server = &self.server;
+        let reason = if e.is_connection_refusal() {
+            format!("connection refused by Redis at {server}; is it running?")
+        } else if e.is_timeout() {
+            match phase {
+                Phase::Connect => format!(
+                    "timed out connecting to Redis at {server}, after the {} ms connect timeout",
+                    self.connect_timeout.as_millis()
+                ),
+                Phase::Command => format!(
+                    "timed out waiting for Redis at {server} to answer, after the {} ms command timeout",
+                    self.command_timeout.as_millis()
+                ),
+            }
+        } else if is_auth_error(e) {
+            let said = e.code().map(|code| format!(", Redis said {code}")).unwrap_or_default();
+            format!("authentication to Redis at {server} failed{said}; check the user and password in the Redis URL")
+        } else if e.is_connection_dropped() {
+            format!("the connection to Redis at {server} was closed ({e})")
+        } else {
+            format!("Redis at {server}: {e}")
+        };
+        Error::StoreUnavailable { reason: self.scrub(reason) }
+    }
+
+    /// Belt and braces: no message may show the URL's password, whatever a
+    /// server or library error says.
+    fn scrub(&self, text: String) -> String {
+        match &self.password {
+            Some(password) if text.contains(password.as_str()) => text.replace(password.as_str(), "<redacted>"),
+            _ => text,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    Connect,
+    Command,
+}
+
+/// `message`, unless it repeats a part of the URL's `user:password@`: then
+/// `fallback`. Used before the URL is parsed, when the password is not known.
+fn without_credentials(message: String, url: &str, fallback: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    let userinfo = authority.rsplit_once('@').map_or("", |(userinfo, _)| userinfo);
+    if userinfo.split(':').any(|part| !part.is_empty() && message.contains(part)) {
+        fallback.to_owned()
+    } else {
+        message
+    }
+}
+
+fn is_auth_error(e: &RedisError) -> bool {
+    e.kind() == redis::ErrorKind::AuthenticationFailed
+        || matches!(e.code(), Some("NOAUTH" | "WRONGPASS" | "NOPERM"))
+        || e.detail().is_some_and(|d| d.contains("AUTH"))
+}
+
+impl NonceStore for RedisNonceStore {
+    fn check_and_insert(&self, org_id: &str, nonce: &str, expires_at_ms: u64, now_ms: u64) -> Result<bool> {
+        // SPEC §3 step 5: live until the timestamp leaves the window. Redis
+        // counts the TTL on its own clock, so the verifiers' clocks need not
+        // agree with it. The verifier never calls with `expires_at_ms` before
+        // `now_ms` (that is `Expired`); if a caller does, the entry lives 1 ms:
+        // the check stays atomic and nothing is kept for long.
+        let ttl_ms = expires_at_ms.saturating_sub(now_ms).max(1);
+        let key = self.key(org_id, nonce);
+        let pooled = self.lock_idle().pop();
+        if let Some(conn) = pooled {
+            match self.set_nx(conn, &key, ttl_ms) {
+                Ok(new) => return Ok(new),
+                // An idle connection that Redis closed (it restarted, or
+                // dropped idle clients): every idle one is suspect. Try once
+                // more on a new connection. Safe: if the first SET did take
+                // effect, the second finds the key and the request is refused
+                // as a replay; it is never accepted twice.
+                Err(e) if e.is_connection_dropped() && !e.is_timeout() => self.lock_idle().clear(),
+                Err(e) => return Err(self.unavailable(Phase::Command, &e)),
+            }
+        }
+        let conn = self.connect()?;
+        self.set_nx(conn, &key, ttl_ms).map_err(|e| self.unavailable(Phase::Command, &e))
+    }
+}
+
+impl fmt::Debug for RedisNonceStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisNonceStore")
+            .field("server", &self.server)
+            .field("prefix", &self.prefix)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("command_timeout", &self.command_timeout)
+            .field("idle_connections", &self.lock_idle().len())
+            .finish_non_exhaustive()
+    }
+}
