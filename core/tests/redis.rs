@@ -291,12 +291,16 @@ const WORKER_ENV: &str = "USERHASH_TEST_WORKER";
 const URLS: usize = 200;
 const PROCESSES: usize = 4;
 
-/// Four separate OS processes (this test binary again, running
-/// `verifier_process`), each with its own Verifier and RedisNonceStore on one
-/// Redis, verify the same 200 URLs at the same time, each in its own order
-/// and from four threads. Every URL must be accepted exactly once in all.
+/// Four separate OS processes (this test binary again, running this test
+/// with `USERHASH_TEST_WORKER` set, which makes it `verifier_process`), each
+/// with its own Verifier and RedisNonceStore on one Redis, verify the same 200
+/// URLs at the same time, each in its own order and from four threads. Every
+/// URL must be accepted exactly once in all.
 #[test]
 fn four_processes_accept_each_url_exactly_once() {
+    if std::env::var_os(WORKER_ENV).is_some() {
+        return verifier_process();
+    }
     let server = RedisServer::start();
     let urls: Vec<String> = (0..URLS).map(|i| signed_url(&format!("cross-process-{i:04}"), now_ms())).collect();
     let file = std::env::temp_dir().join(format!("userhash-urls-{}.txt", std::process::id()));
@@ -305,7 +309,7 @@ fn four_processes_accept_each_url_exactly_once() {
     let children: Vec<_> = (0..PROCESSES)
         .map(|worker| {
             Command::new(std::env::current_exe().unwrap())
-                .args(["verifier_process", "--exact", "--ignored", "--nocapture", "--test-threads", "1"])
+                .args(["four_processes_accept_each_url_exactly_once", "--exact", "--nocapture", "--test-threads", "1"])
                 .env(URLS_ENV, &file)
                 .env(REDIS_ENV, server.url())
                 .env(START_ENV, start_at.to_string())
@@ -325,7 +329,7 @@ fn four_processes_accept_each_url_exactly_once() {
         assert!(out.status.success(), "worker {worker}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
         let results: Vec<(usize, &str)> = stdout
             .lines()
-            // libtest's `test verifier_process ... ` has no newline before the first one.
+            // libtest's `test four_processes_... ... ` has no newline before the first one.
             .filter_map(|l| l.split_once("RESULT ").map(|(_, result)| result))
             .map(|l| {
                 let (i, what) = l.split_once(' ').unwrap();
@@ -352,10 +356,8 @@ fn four_processes_accept_each_url_exactly_once() {
     assert!(per_process.iter().filter(|&&n| n > 0).count() > 1, "the processes ran at the same time: {per_process:?}");
 }
 
-/// One verifier process of `four_processes_accept_each_url_exactly_once`;
-/// not a test by itself.
-#[test]
-#[ignore = "a child process of four_processes_accept_each_url_exactly_once"]
+/// One verifier process of `four_processes_accept_each_url_exactly_once`
+/// (not a test of its own, so nothing is reported as ignored).
 fn verifier_process() {
     let file = std::env::var(URLS_ENV).expect("run by four_processes_accept_each_url_exactly_once");
     let urls: Vec<String> = std::fs::read_to_string(file).unwrap().lines().map(str::to_owned).collect();
