@@ -35,7 +35,7 @@ class IdentitySigner private constructor(private val inner: FfiSigner) : AutoClo
      * tests, and for signers with their own clock.
      */
     fun signAt(email: String, timestampMs: Long, nonce: String): SignedIdentity =
-        utf8(email, nonce) { e, n -> rust { inner.signAt(e, timestampMs.toULong(), n) } }.lift()
+        utf8(email, nonce) { e, n -> rust { inner.signAt(e, timestampMs.toU64("timestampMs"), n) } }.lift()
 
     override fun toString(): String = inner.toString()
 

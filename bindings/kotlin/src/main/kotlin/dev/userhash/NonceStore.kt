@@ -26,7 +26,7 @@ fun interface NonceStore {
  */
 abstract class RustNonceStore internal constructor(internal val inner: FfiStore) : NonceStore, AutoCloseable {
     override fun checkAndInsert(orgId: String, nonce: String, expiresAtMs: Long): Boolean =
-        rust { inner.checkAndInsert(orgId, nonce, expiresAtMs.toULong()) }
+        rust { inner.checkAndInsert(orgId, nonce, expiresAtMs.toU64("expiresAtMs")) }
 
     override fun close() {
         (inner as? AutoCloseable)?.close()
@@ -40,7 +40,7 @@ abstract class RustNonceStore internal constructor(internal val inner: FfiStore)
  * concurrent use; one process only.
  */
 class MemoryNonceStore @JvmOverloads constructor(private val capacity: Long? = null) :
-    RustNonceStore(memoryNonceStore(capacity?.toULong())) {
+    RustNonceStore(memoryNonceStore(capacity?.toU64("capacity"))) {
     override fun toString(): String = if (capacity == null) "MemoryNonceStore()" else "MemoryNonceStore(capacity=$capacity)"
 }
 

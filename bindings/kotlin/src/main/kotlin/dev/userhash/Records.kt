@@ -59,7 +59,7 @@ data class DiagnosedCause(
 
 internal fun FfiSigned.lift() = SignedIdentity(email, timestampMs.toLong(), orgId, nonce, userHash)
 
-internal fun SignedIdentity.lower() = FfiSigned(email, timestampMs.toULong(), orgId, nonce, userHash)
+internal fun SignedIdentity.lower() = FfiSigned(email, timestampMs.toU64("timestampMs"), orgId, nonce, userHash)
 
 internal fun FfiVerified.lift() =
     VerifiedIdentity(email, orgId, timestampMs.toLong(), nonce, name, params, keyIndex.toInt())

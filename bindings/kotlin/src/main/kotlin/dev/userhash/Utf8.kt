@@ -171,3 +171,13 @@ internal inline fun <R> scratch(chars: Long, block: (Scratch) -> R): R {
         s.release()
     }
 }
+
+/**
+ * A Long as the u64 Rust takes. A negative one has no u64 value (as ULong it
+ * would wrap to a huge number: a tolerance of -1 would accept any time), so it
+ * is refused here, the one argument check of the facade.
+ */
+internal fun Long.toU64(name: String): ULong {
+    require(this >= 0) { "$name must not be negative: $this" }
+    return toULong()
+}

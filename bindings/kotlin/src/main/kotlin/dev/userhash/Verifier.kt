@@ -19,7 +19,7 @@ class Verifier @JvmOverloads constructor(
     nonceStore: NonceStore? = null,
 ) : AutoCloseable {
     private val inner: FfiVerifier =
-        utf8(orgId) { o -> rust { FfiVerifier(secrets.map(Scratch::bytes), o, toleranceMs?.toULong(), nonceStore?.lower()) } }
+        utf8(orgId) { o -> rust { FfiVerifier(secrets.map(Scratch::bytes), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower()) } }
 
     /** The organization this verifier accepts. */
     val orgId: String
@@ -38,7 +38,7 @@ class Verifier @JvmOverloads constructor(
 
     /** Verifies a widget URL as if the time were [nowMs] (Unix ms). */
     fun verifyUrlAt(url: String, nowMs: Long): VerifiedIdentity =
-        utf8(url) { u -> rust { inner.verifyUrlAt(u, nowMs.toULong()) } }.lift()
+        utf8(url) { u -> rust { inner.verifyUrlAt(u, nowMs.toU64("nowMs")) } }.lift()
 
     override fun toString(): String = inner.toString()
 

@@ -47,7 +47,7 @@ inline fun rejected(label: String, block: () -> Any?): UserHashException {
     } catch (e: UserHashException) {
         return e
     }
-    fail<Unit>("$label: expected a UserHashException, got $result")
+    fail<Unit>("$label: expected a UserHashException, got ${result.toString().take(200)}")
     error("unreachable")
 }
 
