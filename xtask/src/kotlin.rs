@@ -19,10 +19,8 @@ use std::process::Command;
 use crate::deps::{self, Tool};
 use crate::run::{cmd, root, status, Counts};
 
-pub const KOTLIN_TOOLS: &[Tool] = &[
-    Tool { program: "javac", package: "default-jdk-headless" },
-    Tool { program: "mvn", package: "maven" },
-];
+pub const KOTLIN_TOOLS: &[Tool] =
+    &[Tool { program: "javac", package: "default-jdk-headless" }, Tool { program: "mvn", package: "maven" }];
 
 const KNOWN_ANSWER: &str = "959217e5001533694e1f8ac122e7c24eef04409d31f9e9b5227cf2165b6e6d82";
 
@@ -52,7 +50,8 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
         build.push("--release");
     }
     status(&mut cmd("cargo", &build))?;
-    let lib = target_dir().join(if profile == Profile::Release { "release" } else { "debug" }).join("libuserhash_ffi.so");
+    let lib =
+        target_dir().join(if profile == Profile::Release { "release" } else { "debug" }).join("libuserhash_ffi.so");
     let out = target_dir().join("kotlin");
     let generated = out.join("generated");
     if generated.exists() {
@@ -181,7 +180,10 @@ pub fn suite() -> Result<Counts, String> {
     let mut total = Counts::default();
 
     let binding = root().join("bindings/kotlin");
-    add(&mut total, maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?);
+    add(
+        &mut total,
+        maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?,
+    );
 
     known_answer(&binding, &out)?;
     add(&mut total, Counts { passed: 1, failed: 0 });

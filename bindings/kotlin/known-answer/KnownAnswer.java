@@ -10,7 +10,7 @@ import dev.userhash.UserHash;
  * `cargo xtask test kotlin` compiles and runs it.
  */
 public final class KnownAnswer {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         System.out.println(UserHash.signIdentifier("<widget-hmac-token>", "<identifier>"));
     }
 }

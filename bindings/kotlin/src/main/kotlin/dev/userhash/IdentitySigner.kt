@@ -13,9 +13,11 @@ import dev.userhash.ffi.IdentitySigner as FfiSigner
  * @throws UserHashException.WeakSecret or [UserHashException.Malformed] (`org_id`)
  */
 class IdentitySigner private constructor(private val inner: FfiSigner) : AutoCloseable {
+    @Throws(UserHashException::class)
     constructor(secret: String, orgId: String) : this(utf8(secret, orgId) { s, o -> rust { FfiSigner(s, o) } })
 
     /** The secret as bytes, which (unlike a String) you can wipe once the signer is made. */
+    @Throws(UserHashException::class)
     constructor(secret: ByteArray, orgId: String) : this(
         scratch((secret.size + 2) / 3L + orgId.length) { b ->
             val s = b.put(secret)
@@ -28,12 +30,14 @@ class IdentitySigner private constructor(private val inner: FfiSigner) : AutoClo
         get() = inner.orgId()
 
     /** Signs [email] now, with a fresh random nonce (a UUID v4 from the OS's CSPRNG). */
+    @Throws(UserHashException::class)
     fun sign(email: String): SignedIdentity = utf8(email) { e -> rust { inner.sign(e) } }.lift()
 
     /**
      * Signs [email] at [timestampMs] (Unix milliseconds) with [nonce]: for
      * tests, and for signers with their own clock.
      */
+    @Throws(UserHashException::class)
     fun signAt(email: String, timestampMs: Long, nonce: String): SignedIdentity =
         utf8(email, nonce) { e, n -> rust { inner.signAt(e, timestampMs.toU64("timestampMs"), n) } }.lift()
 

@@ -15,6 +15,7 @@ import dev.userhash.ffi.memoryNonceStore
  * store cannot answer: the request is then refused, never accepted.
  */
 fun interface NonceStore {
+    @Throws(UserHashException::class)
     fun checkAndInsert(orgId: String, nonce: String, expiresAtMs: Long): Boolean
 }
 
@@ -25,6 +26,7 @@ fun interface NonceStore {
  * object to this constructor (Rust's factory returns `Arc<dyn NonceStore>`).
  */
 abstract class RustNonceStore internal constructor(internal val inner: FfiStore) : NonceStore, AutoCloseable {
+    @Throws(UserHashException::class)
     override fun checkAndInsert(orgId: String, nonce: String, expiresAtMs: Long): Boolean =
         rust { inner.checkAndInsert(orgId, nonce, expiresAtMs.toU64("expiresAtMs")) }
 

@@ -35,11 +35,13 @@ object UserHash {
      * @throws UserHashException.Malformed for an identifier outside 1..=4096 bytes
      */
     @JvmStatic
+    @Throws(UserHashException::class)
     fun signIdentifier(secret: String, identifier: String): String =
         utf8(secret, identifier) { s, i -> rust { ffiSignIdentifier(s, i) } }
 
     /** [signIdentifier] with the secret as bytes (which, unlike a String, you can wipe after use). */
     @JvmStatic
+    @Throws(UserHashException::class)
     fun signIdentifier(secret: ByteArray, identifier: String): String =
         scratch((secret.size + 2) / 3L + identifier.length) { b ->
             val s = b.put(secret)
@@ -53,11 +55,13 @@ object UserHash {
      * @throws UserHashException.WeakSecret for a secret under 16 bytes (a configuration mistake, not a request's)
      */
     @JvmStatic
+    @Throws(UserHashException::class)
     fun verifyIdentifier(secret: String, identifier: String, hash: String): Boolean =
         utf8(secret, identifier, hash) { s, i, h -> rust { ffiVerifyIdentifier(s, i, h) } }
 
     /** [verifyIdentifier] with the secret as bytes. */
     @JvmStatic
+    @Throws(UserHashException::class)
     fun verifyIdentifier(secret: ByteArray, identifier: String, hash: String): Boolean =
         scratch((secret.size + 2) / 3L + identifier.length + hash.length) { b ->
             val s = b.put(secret)
@@ -75,6 +79,7 @@ object UserHash {
      */
     @JvmStatic
     @JvmOverloads
+    @Throws(UserHashException::class)
     fun widgetUrl(
         baseUrl: String,
         identity: SignedIdentity,
@@ -87,6 +92,7 @@ object UserHash {
      * that organization's [Verifier] before verifying it.
      */
     @JvmStatic
+    @Throws(UserHashException::class)
     fun orgIdOf(url: String): String = utf8(url) { u -> rust { ffiOrgIdOf(u) } }
 
     /**
@@ -101,6 +107,7 @@ object UserHash {
      */
     @JvmStatic
     @JvmOverloads
+    @Throws(UserHashException::class)
     fun diagnose(
         secrets: List<String>,
         hash: String,
@@ -119,6 +126,7 @@ object UserHash {
      */
     @JvmStatic
     @JvmOverloads
+    @Throws(UserHashException::class)
     fun diagnoseUrl(secrets: List<String>, url: String, hash: String? = null): Diagnosis =
         rust { ffiDiagnoseUrl(secrets.map(Scratch::bytes), url, hash).lift() }
 

@@ -12,7 +12,7 @@ import dev.userhash.ffi.Verifier as FfiVerifier
  * @param nonceStore a [MemoryNonceStore] or your own [NonceStore] (default: a memory store of its own)
  * @throws UserHashException.WeakSecret or [UserHashException.Malformed] (`org_id`)
  */
-class Verifier @JvmOverloads constructor(
+class Verifier @Throws(UserHashException::class) @JvmOverloads constructor(
     secrets: List<String>,
     orgId: String,
     toleranceMs: Long? = null,
@@ -34,9 +34,11 @@ class Verifier @JvmOverloads constructor(
      *
      * @throws UserHashException the subclass naming the first check that failed
      */
+    @Throws(UserHashException::class)
     fun verifyUrl(url: String): VerifiedIdentity = utf8(url) { u -> rust { inner.verifyUrl(u) } }.lift()
 
     /** Verifies a widget URL as if the time were [nowMs] (Unix ms). */
+    @Throws(UserHashException::class)
     fun verifyUrlAt(url: String, nowMs: Long): VerifiedIdentity =
         utf8(url) { u -> rust { inner.verifyUrlAt(u, nowMs.toU64("nowMs")) } }.lift()
 

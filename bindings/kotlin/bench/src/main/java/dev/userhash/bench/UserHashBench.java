@@ -87,7 +87,7 @@ public class UserHashBench {
         verifier = freshVerifier();
     }
 
-    Verifier freshVerifier() {
+    Verifier freshVerifier() throws Exception {
         return new Verifier(List.of(SECRET), ORG, 300_000L, new MemoryNonceStore((long) RING));
     }
 
@@ -117,28 +117,28 @@ public class UserHashBench {
     // --- the binding, as users call it ---------------------------------------
 
     @Benchmark
-    public String signIdentifier() {
+    public String signIdentifier() throws Exception {
         return UserHash.signIdentifier(SECRET, IDENTIFIER);
     }
 
     @Benchmark
-    public boolean verifyIdentifier() {
+    public boolean verifyIdentifier() throws Exception {
         return UserHash.verifyIdentifier(SECRET, IDENTIFIER, hash);
     }
 
     @Benchmark
-    public SignedIdentity identitySigner_sign() {
+    public SignedIdentity identitySigner_sign() throws Exception {
         return signer.sign(IDENTIFIER);
     }
 
     @Benchmark
-    public SignedIdentity identitySigner_signAt() {
+    public SignedIdentity identitySigner_signAt() throws Exception {
         return signer.signAt(IDENTIFIER, now, "550e8400-e29b-41d4-a716-446655440000");
     }
 
     /** Accepted: a fresh URL each call (a ring of 65 536; a new verifier and store when it wraps). */
     @Benchmark
-    public Object verifier_verifyUrl_accepted() {
+    public Object verifier_verifyUrl_accepted() throws Exception {
         if (next == RING) {
             next = 0;
             verifier = freshVerifier();
@@ -148,7 +148,7 @@ public class UserHashBench {
 
     /** The same URL again: everything up to the store, which answers Replayed (an exception). */
     @Benchmark
-    public Object verifier_verifyUrl_replayed() {
+    public Object verifier_verifyUrl_replayed() throws Exception {
         try {
             return verifier.verifyUrlAt(replayed, now);
         } catch (UserHashException.Replayed e) {
@@ -160,37 +160,37 @@ public class UserHashBench {
 
     /** The generated layer alone (no facade): direct buffers made once, call + free of the returned String. */
     @Benchmark
-    public String ffi_signIdentifier_prepared_buffers() {
+    public String ffi_signIdentifier_prepared_buffers() throws Exception {
         return Userhash_ffiKt.signIdentifier(secretDirect.duplicate(), identifierDirect.duplicate());
     }
 
     /** One crossing, a bool back, no returned buffer. */
     @Benchmark
-    public boolean ffi_verifyIdentifier_prepared_buffers() {
+    public boolean ffi_verifyIdentifier_prepared_buffers() throws Exception {
         return Userhash_ffiKt.verifyIdentifier(secretDirect.duplicate(), identifierDirect.duplicate(), hashDirect.duplicate());
     }
 
     /** One crossing with no argument, a String back (call + free). */
     @Benchmark
-    public String ffi_version() {
+    public String ffi_version() throws Exception {
         return Userhash_ffiKt.version();
     }
 
     /** The raw MAC over prepared buffers: one crossing, a bool back. */
     @Benchmark
-    public boolean ffi_verifyHmacSha256_prepared_buffers() {
+    public boolean ffi_verifyHmacSha256_prepared_buffers() throws Exception {
         return Userhash_ffiKt.verifyHmacSha256(keyDirect.duplicate(), msgDirect.duplicate(), tagDirect.duplicate());
     }
 
     /** One JNA Structure (what each argument, the call status and each returned buffer cost to make). */
     @Benchmark
-    public Object jna_new_structure() {
+    public Object jna_new_structure() throws Exception {
         return new RustBuffer.ByValue();
     }
 
     /** Encoding a String into a direct ByteBuffer the naive way (a new direct buffer per argument). */
     @Benchmark
-    public ByteBuffer jdk_allocateDirect_per_argument() {
+    public ByteBuffer jdk_allocateDirect_per_argument() throws Exception {
         byte[] b = IDENTIFIER.getBytes(StandardCharsets.UTF_8);
         ByteBuffer d = ByteBuffer.allocateDirect(b.length);
         d.put(b).flip();
