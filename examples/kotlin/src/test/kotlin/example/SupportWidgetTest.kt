@@ -50,6 +50,14 @@ class SupportWidgetTest {
     }
 
     @Test
+    fun `the README shows supportWidgetUrl as it is in SupportWidget_kt`() {
+        // Surefire runs in the project's folder.
+        val block = java.io.File("README.md").readText().substringAfter("```kotlin\n").substringBefore("\n```")
+        assertTrue(block.startsWith("fun supportWidgetUrl("), block)
+        assertTrue(block in java.io.File("src/main/kotlin/example/SupportWidget.kt").readText(), block)
+    }
+
+    @Test
     fun `the example program prints a URL the widget accepts now`() {
         val out = ByteArrayOutputStream()
         val saved = System.out

@@ -1,13 +1,16 @@
 package dev.userhash
 
+import dev.userhash.ffi.IdentifierHash
 import dev.userhash.ffi.SignedInput
 import dev.userhash.ffi.diagnose as ffiDiagnose
 import dev.userhash.ffi.diagnoseUrl as ffiDiagnoseUrl
 import dev.userhash.ffi.hmacSha256 as ffiHmacSha256
 import dev.userhash.ffi.orgIdOf as ffiOrgIdOf
 import dev.userhash.ffi.signIdentifier as ffiSignIdentifier
+import dev.userhash.ffi.signIdentifiers as ffiSignIdentifiers
 import dev.userhash.ffi.verifyHmacSha256 as ffiVerifyHmacSha256
 import dev.userhash.ffi.verifyIdentifier as ffiVerifyIdentifier
+import dev.userhash.ffi.verifyIdentifiers as ffiVerifyIdentifiers
 import dev.userhash.ffi.version as ffiVersion
 import dev.userhash.ffi.widgetUrl as ffiWidgetUrl
 
@@ -68,6 +71,31 @@ object UserHash {
             val i = b.put(identifier)
             rust { ffiVerifyIdentifier(s, i, b.put(hash)) }
         }
+
+    /**
+     * [signIdentifier] for many identifiers under one secret, in one call into
+     * Rust: each call through JNA costs tens of times the HMAC (BENCHMARKS.md),
+     * so signing a list this way costs a fraction of signing it one by one.
+     * The hashes come back in order.
+     *
+     * @throws UserHashException.WeakSecret for a weak secret
+     * @throws UserHashException.Malformed for the first identifier outside 1..=4096 bytes (the whole batch fails)
+     */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun signIdentifiers(secret: String, identifiers: List<String>): List<String> =
+        utf8(secret) { s -> rust { ffiSignIdentifiers(s, identifiers) } }
+
+    /**
+     * [verifyIdentifier] for many (identifier, hash) pairs under one secret, in
+     * one call into Rust; one Boolean per pair, in order.
+     *
+     * @throws UserHashException.WeakSecret for a weak secret
+     */
+    @JvmStatic
+    @Throws(UserHashException::class)
+    fun verifyIdentifiers(secret: String, pairs: List<Pair<String, String>>): List<Boolean> =
+        utf8(secret) { s -> rust { ffiVerifyIdentifiers(s, pairs.map { (i, h) -> IdentifierHash(i, h) }) } }
 
     /**
      * The hosted widget's URL for a signed identity (SPEC §2): [baseUrl] with

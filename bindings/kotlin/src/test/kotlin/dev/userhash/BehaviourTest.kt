@@ -336,6 +336,18 @@ class BehaviourTest {
     }
 
     @Test
+    fun `batches - empty, a bad identifier fails the batch, a weak secret is an error`() {
+        assertEquals(emptyList<String>(), UserHash.signIdentifiers(secret, emptyList()))
+        assertEquals(emptyList<Boolean>(), UserHash.verifyIdentifiers(secret, emptyList()))
+        val hashes = UserHash.signIdentifiers(secret, listOf("a", "b"))
+        assertEquals(listOf(UserHash.signIdentifier(secret, "a"), UserHash.signIdentifier(secret, "b")), hashes)
+        assertEquals(listOf(true, false, false), UserHash.verifyIdentifiers(secret, listOf("a" to hashes[0], "b" to hashes[0], "" to "")))
+        assertEquals("identifier", rejectedAs<UserHashException.Malformed> { UserHash.signIdentifiers(secret, listOf("a", "")) }.field)
+        rejectedAs<UserHashException.WeakSecret> { UserHash.signIdentifiers("weak", listOf("a")) }
+        rejectedAs<UserHashException.WeakSecret> { UserHash.verifyIdentifiers("weak", emptyList()) }
+    }
+
+    @Test
     fun `version is the crate's`() {
         assertTrue(Regex("""\d+\.\d+\.\d+.*""").matches(UserHash.version), UserHash.version)
     }

@@ -49,6 +49,20 @@ class VectorsTest {
         assertTrue(UserHash.verifyIdentifier(secret.toByteArray(), id, got))
     }
 
+    @Test
+    fun `identifier sign and verify, batched`() {
+        val sign = identifier.getJSONArray("sign").objects()
+        for ((secret, cases) in sign.groupBy { it.getString("secret") }) {
+            val ids = cases.map { it.getString("identifier") }
+            assertEquals(cases.map { it.getString("hash") }, UserHash.signIdentifiers(secret, ids))
+        }
+        val verify = identifier.getJSONArray("verify").objects()
+        for ((secret, cases) in verify.groupBy { it.getString("secret") }) {
+            val pairs = cases.map { it.getString("identifier") to it.getString("hash") }
+            assertEquals(cases.map { it.getBoolean("valid") }, UserHash.verifyIdentifiers(secret, pairs))
+        }
+    }
+
     @TestFactory
     fun `identifier verify`() = cases(identifier, "verify") { case ->
         val valid = UserHash.verifyIdentifier(case.getString("secret"), case.getString("identifier"), case.getString("hash"))
