@@ -44,7 +44,6 @@ fn path_str(p: &Path) -> Result<&str, String> {
 /// Builds the library, generates the Kotlin from it and lays out the native
 /// folder; returns `target/kotlin`, which the pom reads as `userhash.target`.
 fn prepare(profile: Profile) -> Result<PathBuf, String> {
-    check_version()?;
     let mut build = vec!["build", "-p", "userhash-ffi"];
     if profile == Profile::Release {
         build.push("--release");
@@ -88,7 +87,7 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
 }
 
 /// The pom's version is the workspace's (Cargo.toml), so the JAR and the library inside agree.
-fn check_version() -> Result<(), String> {
+fn check_version() -> Result<String, String> {
     let cargo = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
     let version = cargo
         .lines()
@@ -107,7 +106,7 @@ fn check_version() -> Result<(), String> {
             return Err(format!("{example} does not depend on userhash {version}"));
         }
     }
-    Ok(())
+    Ok(version.to_owned())
 }
 
 /// `mvn -B` in `dir`. `cargo run` (so `cargo xtask`) puts target/debug on
@@ -175,6 +174,7 @@ fn add(total: &mut Counts, n: Counts) {
 /// Suite `kotlin`.
 pub fn suite() -> Result<Counts, String> {
     deps::ensure(KOTLIN_TOOLS)?;
+    let version = check_version()?;
     let out = prepare(Profile::Debug)?;
     let define = format!("-Duserhash.target={}", path_str(&out)?);
     let mut total = Counts::default();
@@ -185,7 +185,7 @@ pub fn suite() -> Result<Counts, String> {
         maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?,
     );
 
-    known_answer(&binding, &out)?;
+    known_answer(&binding, &out, &version)?;
     add(&mut total, Counts { passed: 1, failed: 0 });
 
     // The example is a user's project: the installed artifact, nothing from this tree.
@@ -197,8 +197,8 @@ pub fn suite() -> Result<Counts, String> {
 /// A Java program with only the standalone JAR and JNA on its classpath (no
 /// `-Djna.library.path`, no LD_LIBRARY_PATH) prints SPEC §1.1's known answer,
 /// and JNA says it took the library from the JAR.
-fn known_answer(binding: &Path, out: &Path) -> Result<(), String> {
-    let jar = binding.join("target/userhash-0.1.0-standalone.jar");
+fn known_answer(binding: &Path, out: &Path, version: &str) -> Result<(), String> {
+    let jar = binding.join(format!("target/userhash-{version}-standalone.jar"));
     let jna = fs::read_dir(binding.join("target/runtime"))
         .map_err(|e| format!("no JNA jar copied into bindings/kotlin/target/runtime: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -235,6 +235,7 @@ fn known_answer(binding: &Path, out: &Path) -> Result<(), String> {
 /// installed into the local Maven repository (tests skipped: the suite runs them).
 pub fn install() -> Result<(), String> {
     deps::ensure(KOTLIN_TOOLS)?;
+    check_version()?;
     let out = prepare(Profile::Release)?;
     let define = format!("-Duserhash.target={}", path_str(&out)?);
     status(&mut mvn("bindings/kotlin", &[&define, "-DskipTests", "install"]))
