@@ -3,7 +3,7 @@
 //!
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
-//! - `cargo xtask bench`, `cargo xtask bench-python`, `cargo xtask bench-redis`:
+//! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`:
 //!   the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
@@ -11,6 +11,7 @@
 mod browser;
 mod c;
 mod deps;
+mod kotlin;
 mod python;
 mod run;
 mod suites;
@@ -29,6 +30,8 @@ fn main() -> ExitCode {
         Some("install-c") => c::install_command(&args[1..]),
         Some("c-header") => c::write_header(),
         Some("bench-c") => c::bench(),
+        Some("install-kotlin") => kotlin::install(),
+        Some("bench-kotlin") => kotlin::bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -49,8 +52,9 @@ usage: cargo xtask <command>
 
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
-                   python, c, c-examples, browser), installing missing interpreters,
-                   libraries, redis-server and Chromium with apt-get
+                   python, c, c-examples, kotlin, browser), installing missing
+                   interpreters, libraries, the JDK, Maven, redis-server and
+                   Chromium with apt-get
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
   bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
@@ -62,4 +66,9 @@ commands:
                    build libuserhash (release unless --debug) and install userhash.h,
                    libuserhash.so/.a and lib/pkgconfig/userhash.pc under DIR
   c-header         regenerate bindings/c/include/userhash.h with the pinned cbindgen
+  install-kotlin   build the Kotlin JAR with a release build of the library inside and
+                   install it into the local Maven repository (dev.userhash:userhash)
+  bench-kotlin [JMH ARGS...]
+                   the Kotlin benchmark (JMH): signIdentifier, verifyIdentifier,
+                   Verifier.verifyUrl, IdentitySigner.sign against javax.crypto.Mac
 ";

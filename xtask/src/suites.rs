@@ -15,6 +15,7 @@ const SUITES: &[Suite] = &[
     ("python", python::suite),
     ("c", crate::c::suite),
     ("c-examples", crate::c::examples),
+    ("kotlin", crate::kotlin::suite),
     ("browser", crate::browser::suite),
 ];
 

@@ -66,6 +66,31 @@ def test_identifier_sign(case):
     assert userhash.sign_identifier(case["secret"].encode(), case["identifier"].encode()) == got
 
 
+def test_identifier_sign_and_verify_batched():
+    by_secret = {}
+    for case in IDENTIFIER["sign"]:
+        by_secret.setdefault(case["secret"], []).append(case)
+    for secret, cases in by_secret.items():
+        assert userhash.sign_identifiers(secret, [c["identifier"] for c in cases]) == [c["hash"] for c in cases]
+    by_secret = {}
+    for case in IDENTIFIER["verify"]:
+        by_secret.setdefault(case["secret"], []).append(case)
+    for secret, cases in by_secret.items():
+        pairs = [(c["identifier"], c["hash"]) for c in cases]
+        assert userhash.verify_identifiers(secret, pairs) == [c["valid"] for c in cases]
+
+
+def test_identifier_batches_errors():
+    assert userhash.sign_identifiers("0123456789abcdef", []) == []
+    assert userhash.verify_identifiers("0123456789abcdef", []) == []
+    with pytest.raises(userhash.UserHashError.Malformed):
+        userhash.sign_identifiers("0123456789abcdef", ["a", ""])
+    with pytest.raises(userhash.UserHashError.WeakSecret):
+        userhash.verify_identifiers("weak", [("a", "00" * 32)])
+    with pytest.raises(TypeError):
+        userhash.sign_identifiers("0123456789abcdef", "abc")
+
+
 @pytest.mark.parametrize("case", IDENTIFIER["verify"], ids=names(IDENTIFIER["verify"]))
 def test_identifier_verify(case):
     assert userhash.verify_identifier(case["secret"], case["identifier"], case["hash"]) is case["valid"]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use userhash::Field;
 
 use crate::error::{text, UserHashError};
-use crate::records::SignedIdentity;
+use crate::records::{IdentifierHash, SignedIdentity};
 use crate::store::{NonceStore, RustStore};
 
 type Result<T> = std::result::Result<T, UserHashError>;
@@ -113,4 +113,23 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
 #[uniffi::export]
 pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
     userhash::mac::verify_hmac_sha256(key, message, tag)
+}
+
+/// `sign_identifier` for many identifiers under one secret, in one call: the
+/// key state is computed once, and the FFI is crossed a fixed number of times
+/// whatever the count (through JNA each crossing costs far more than the
+/// HMAC). The first identifier outside the field rules fails the whole batch.
+#[uniffi::export]
+pub fn sign_identifiers(secret: &[u8], identifiers: Vec<String>) -> Result<Vec<String>> {
+    let signer = userhash::IdentifierSigner::new(secret)?;
+    identifiers.iter().map(|identifier| Ok(signer.sign(identifier)?)).collect()
+}
+
+/// `verify_identifier` for many (identifier, hash) pairs under one secret, in
+/// one call, each compared in constant time: false for a mismatch or a
+/// malformed pair. An error only for a weak secret.
+#[uniffi::export]
+pub fn verify_identifiers(secret: &[u8], pairs: Vec<IdentifierHash>) -> Result<Vec<bool>> {
+    let signer = userhash::IdentifierSigner::new(secret)?;
+    Ok(pairs.iter().map(|p| signer.verify(&p.identifier, &p.hash)).collect())
 }

@@ -20,10 +20,10 @@ mod verifier;
 pub use diagnose::{diagnose, diagnose_url, DiagnosedCause, Diagnosis, SignedInput};
 pub use error::UserHashError;
 pub use functions::{
-    hmac_sha256, memory_nonce_store, org_id_of, redis_nonce_store, sign_identifier, verify_hmac_sha256,
-    verify_identifier, version, widget_url,
+    hmac_sha256, memory_nonce_store, org_id_of, redis_nonce_store, sign_identifier, sign_identifiers,
+    verify_hmac_sha256, verify_identifier, verify_identifiers, version, widget_url,
 };
-pub use records::{SignedIdentity, VerifiedIdentity};
+pub use records::{IdentifierHash, SignedIdentity, VerifiedIdentity};
 pub use signer::IdentitySigner;
 pub use store::NonceStore;
 pub use verifier::Verifier;

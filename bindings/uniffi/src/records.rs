@@ -1,4 +1,4 @@
-//! The two records that cross the FFI by value.
+//! The records that cross the FFI by value.
 
 use std::collections::HashMap;
 
@@ -57,4 +57,11 @@ impl From<userhash::VerifiedIdentity> for VerifiedIdentity {
             key_index: v.key_index as u32,
         }
     }
+}
+
+/// An identifier and the hash to check against it, for `verify_identifiers`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct IdentifierHash {
+    pub identifier: String,
+    pub hash: String,
 }

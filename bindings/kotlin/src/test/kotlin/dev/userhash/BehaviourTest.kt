@@ -1,0 +1,354 @@
+package dev.userhash
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.CyclicBarrier
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+
+/** What the vectors cannot show: exception classes and fields, races, Kotlin stores, secrets, bad input. */
+class BehaviourTest {
+    private val secret = "whsec_kotlin_behaviour_0123456789"
+    private val org = "org_123"
+    private val t0 = 1_712_345_678_901L
+    private val signer = IdentitySigner(secret, org)
+
+    private fun url(nonce: String = "nonce-0001", email: String = "a+b@example.com", at: Long = t0, by: IdentitySigner = signer) =
+        UserHash.widgetUrl("https://widget.example.com/", by.signAt(email, at, nonce), "Alice", mapOf("theme" to "dark"))
+
+    private inline fun <reified E : UserHashException> rejectedAs(block: () -> Any?): E {
+        val e = rejected(E::class.simpleName!!, block)
+        assertTrue(e is E, "expected ${E::class.simpleName}, got ${e::class.simpleName}: ${e.message}")
+        assertTrue(e.message.isNotBlank())
+        assertNoSecret(listOf(secret), e, e.message, e.stackTraceToString())
+        return e as E
+    }
+
+    // --- each rejection is its own class, with its fields ----------------------
+
+    @Test
+    fun `WeakSecret has the field and the length`() {
+        val e = rejectedAs<UserHashException.WeakSecret> { UserHash.signIdentifier("short-secret", "user-42") }
+        assertEquals("secret", e.field)
+        assertEquals(12L, e.len)
+        assertNoSecret(listOf("short-secret"), e, e.message)
+    }
+
+    @Test
+    fun `Malformed has the field and the reason`() {
+        val e = rejectedAs<UserHashException.Malformed> { signer.signAt("a|b@example.com", t0, "nonce-0001") }
+        assertEquals("email", e.field)
+        assertTrue(e.reason.isNotBlank() && e.reason in e.message, e.message)
+    }
+
+    @Test
+    fun `Missing and Duplicate name the field`() {
+        val missing = rejectedAs<UserHashException.Missing> { Verifier(listOf(secret), org).verifyUrlAt(url().replace("&nonce=", "&x="), t0) }
+        assertEquals("nonce", missing.field)
+        val duplicate = rejectedAs<UserHashException.Duplicate> { Verifier(listOf(secret), org).verifyUrlAt(url() + "&email=x%40y.z", t0) }
+        assertEquals("email", duplicate.field)
+    }
+
+    @Test
+    fun `WrongOrg has both orgs`() {
+        val e = rejectedAs<UserHashException.WrongOrg> { Verifier(listOf(secret), "org_999").verifyUrlAt(url(), t0) }
+        assertEquals(Triple("org_id", "org_999", org), Triple(e.field, e.expected, e.actual))
+    }
+
+    @Test
+    fun `Mismatch for a tampered email or another secret`() {
+        rejectedAs<UserHashException.Mismatch> { Verifier(listOf(secret), org).verifyUrlAt(url().replace("a%2Bb", "c%2Bd"), t0) }
+        rejectedAs<UserHashException.Mismatch> { Verifier(listOf("another-secret-0123456789"), org).verifyUrlAt(url(), t0) }
+    }
+
+    @Test
+    fun `Expired and FromFuture carry the times`() {
+        val verifier = Verifier(listOf(secret), org, toleranceMs = 1_000)
+        val expired = rejectedAs<UserHashException.Expired> { verifier.verifyUrlAt(url(), t0 + 1_001) }
+        assertEquals(listOf(1_001L, 1_000L, t0), listOf(expired.ageMs, expired.toleranceMs, expired.timestampMs))
+        val future = rejectedAs<UserHashException.FromFuture> { verifier.verifyUrlAt(url(), t0 - 1_002) }
+        assertEquals(listOf(1_002L, 1_000L), listOf(future.aheadMs, future.toleranceMs))
+        val seconds = rejectedAs<UserHashException.Expired> { verifier.verifyUrlAt(url(at = t0 / 1000), t0) }
+        assertTrue("seconds" in seconds.message, seconds.message)
+    }
+
+    @Test
+    fun `Replayed the second time, and an expired URL keeps its nonce`() {
+        val verifier = Verifier(listOf(secret), org)
+        assertEquals("a+b@example.com", verifier.verifyUrlAt(url(), t0).email)
+        rejectedAs<UserHashException.Replayed> { verifier.verifyUrlAt(url(), t0) }
+    }
+
+    @Test
+    fun `StoreFull has the capacity`() {
+        val verifier = Verifier(listOf(secret), org, nonceStore = MemoryNonceStore(1))
+        verifier.verifyUrlAt(url("nonce-0001"), t0)
+        val e = rejectedAs<UserHashException.StoreFull> { verifier.verifyUrlAt(url("nonce-0002"), t0) }
+        assertEquals(1L, e.capacity)
+    }
+
+    @Test
+    fun `every variant is a UserHashException and an Exception`() {
+        val all = UserHashException::class.java.declaredClasses
+            .filter { UserHashException::class.java.isAssignableFrom(it) }.map { it.simpleName }.toSet()
+        assertEquals(
+            setOf("WeakSecret", "Malformed", "Missing", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable"),
+            all,
+        )
+        val e: Exception = UserHashException.Replayed("x")
+        assertTrue(e is UserHashException)
+    }
+
+    // --- 16 threads racing one nonce: exactly one wins ---------------------------
+
+    /** A Kotlin store over a ConcurrentHashMap: putIfAbsent is the atomic check. */
+    private class MapStore : NonceStore {
+        val seen = ConcurrentHashMap<Pair<String, String>, Long>()
+        val calls = AtomicInteger()
+
+        override fun checkAndInsert(orgId: String, nonce: String, expiresAtMs: Long): Boolean {
+            calls.incrementAndGet()
+            return seen.putIfAbsent(orgId to nonce, expiresAtMs) == null
+        }
+    }
+
+    private fun race(makeStore: () -> NonceStore?) {
+        val pool = Executors.newFixedThreadPool(16)
+        try {
+            repeat(20) { round ->
+                val verifier = Verifier(listOf(secret), org, nonceStore = makeStore())
+                val target = url("race-nonce-$round")
+                val barrier = CyclicBarrier(16)
+                val outcomes = (1..16).map {
+                    pool.submit<String> {
+                        barrier.await(10, TimeUnit.SECONDS)
+                        try {
+                            verifier.verifyUrlAt(target, t0)
+                            "ok"
+                        } catch (e: UserHashException) {
+                            e::class.simpleName!!
+                        }
+                    }
+                }.map { it.get(30, TimeUnit.SECONDS) }
+                assertEquals(1, outcomes.count { it == "ok" }, "round $round: $outcomes")
+                assertEquals(15, outcomes.count { it == "Replayed" }, "round $round: $outcomes")
+            }
+        } finally {
+            pool.shutdownNow()
+        }
+    }
+
+    @Test
+    fun `16 threads race one nonce on the default store`() = race { null }
+
+    @Test
+    fun `16 threads race one nonce on a MemoryNonceStore`() = race { MemoryNonceStore() }
+
+    @Test
+    fun `16 threads race one nonce on a Kotlin store`() = race { MapStore() }
+
+    // --- a NonceStore written in Kotlin -------------------------------------------
+
+    @Test
+    fun `a Kotlin store is called with the org, the nonce and the expiry`() {
+        val store = MapStore()
+        val verifier = Verifier(listOf(secret), org, toleranceMs = 60_000, nonceStore = store)
+        verifier.verifyUrlAt(url("nonce-kotlin"), t0 + 5)
+        assertEquals(mapOf((org to "nonce-kotlin") to t0 + 60_000), store.seen.toMap())
+        rejectedAs<UserHashException.Replayed> { verifier.verifyUrlAt(url("nonce-kotlin"), t0 + 6) }
+        // Mismatches and expired URLs never reach the store.
+        rejectedAs<UserHashException.Mismatch> { verifier.verifyUrlAt(url("nonce-other").replace("a%2Bb", "x"), t0) }
+        rejectedAs<UserHashException.Expired> { verifier.verifyUrlAt(url("nonce-late"), t0 + 60_001) }
+        assertEquals(2, store.calls.get())
+    }
+
+    @Test
+    fun `a lambda is a store`() {
+        val verifier = Verifier(listOf(secret), org, nonceStore = NonceStore { _, nonce, _ -> nonce != "nonce-used" })
+        verifier.verifyUrlAt(url("nonce-fresh"), t0)
+        rejectedAs<UserHashException.Replayed> { verifier.verifyUrlAt(url("nonce-used"), t0) }
+    }
+
+    @Test
+    fun `a Kotlin store that throws refuses the request with StoreUnavailable`() {
+        val throwing = listOf<Pair<String, () -> Nothing>>(
+            "RuntimeException" to { throw IllegalStateException("database is down") },
+            "Error" to { throw AssertionError("a bug in the store") },
+            "StoreUnavailable" to { throw UserHashException.StoreUnavailable("pool exhausted") },
+            "another variant" to { throw UserHashException.Mismatch("not a store's error") },
+        )
+        for ((label, fail) in throwing) {
+            val verifier = Verifier(listOf(secret), org, nonceStore = NonceStore { _, _, _ -> fail() })
+            val e = rejectedAs<UserHashException.StoreUnavailable> { verifier.verifyUrlAt(url(), t0) }
+            assertTrue(e.reason.isNotBlank(), label)
+        }
+        val db = Verifier(listOf(secret), org, nonceStore = NonceStore { _, _, _ -> throw IllegalStateException("database is down") })
+        assertTrue("database is down" in rejectedAs<UserHashException.StoreUnavailable> { db.verifyUrlAt(url(), t0) }.reason)
+    }
+
+    @Test
+    fun `a Kotlin store may report StoreFull`() {
+        val verifier = Verifier(listOf(secret), org, nonceStore = NonceStore { _, _, _ -> throw UserHashException.StoreFull(7, "full") })
+        assertEquals(7L, rejectedAs<UserHashException.StoreFull> { verifier.verifyUrlAt(url(), t0) }.capacity)
+    }
+
+    @Test
+    fun `a Kotlin store may call userhash while the verifier waits on it`() {
+        // The URL's bytes are borrowed by Rust during the call; the nested call must not overwrite them.
+        val inner = AtomicInteger()
+        val store = NonceStore { _, nonce, _ ->
+            UserHash.signIdentifier("x".repeat(16) + "another secret", "y".repeat(500) + nonce)
+            UserHash.orgIdOf(url("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "z".repeat(200) + "@example.com"))
+            inner.incrementAndGet()
+            true
+        }
+        val got = Verifier(listOf(secret), org, nonceStore = store).verifyUrlAt(url("nonce-nested"), t0)
+        assertEquals(listOf("a+b@example.com", "nonce-nested", "Alice"), listOf(got.email, got.nonce, got.name))
+        assertEquals(1, inner.get())
+    }
+
+    @Test
+    fun `a MemoryNonceStore can be checked directly`() {
+        val store = MemoryNonceStore(10)
+        val future = System.currentTimeMillis() + 60_000
+        assertTrue(store.checkAndInsert(org, "nonce-direct", future))
+        assertFalse(store.checkAndInsert(org, "nonce-direct", future))
+        assertTrue(store.checkAndInsert("org_other", "nonce-direct", future))
+        store.close()
+    }
+
+    // --- toString never shows a secret ----------------------------------------
+
+    @Test
+    fun `no object, record or exception shows a secret`() {
+        val store = MemoryNonceStore()
+        val verifier = Verifier(listOf(secret, "previous-secret-0123456789"), org, nonceStore = store)
+        val signed = signer.signAt("a+b@example.com", t0, "nonce-0001")
+        val verified = verifier.verifyUrlAt(url(), t0)
+        val diagnosis = UserHash.diagnose(listOf(secret), signed.userHash, identifier = "a+b@example.com")
+        val errors = listOf(
+            rejected("weak") { IdentitySigner("weak-secret-15b", org) },
+            rejected("weak verifier") { Verifier(listOf(secret, "weak-secret-15b"), org) },
+            rejected("mismatch") { Verifier(listOf("other-secret-0123456789"), org).verifyUrlAt(url(), t0) },
+        )
+        val shown = listOf(signer, verifier, store, signed, verified, diagnosis) + errors + errors.map { it.message } +
+            errors.map { it.stackTraceToString() }
+        assertNoSecret(listOf(secret, "previous-secret-0123456789", "weak-secret-15b"), *shown.toTypedArray())
+        assertTrue(signer.toString().contains("IdentitySigner"), signer.toString())
+        assertTrue(verifier.toString().contains("Verifier"), verifier.toString())
+        assertEquals("MemoryNonceStore()", store.toString())
+    }
+
+    // --- bad input: typed exceptions, never a crash ----------------------------
+
+    @Test
+    fun `empty strings`() {
+        assertEquals("secret", rejectedAs<UserHashException.WeakSecret> { UserHash.signIdentifier("", "user-42") }.field)
+        assertEquals("identifier", rejectedAs<UserHashException.Malformed> { UserHash.signIdentifier(secret, "") }.field)
+        assertFalse(UserHash.verifyIdentifier(secret, "", ""))
+        rejectedAs<UserHashException.WeakSecret> { UserHash.verifyIdentifier("", "", "") }
+        rejectedAs<UserHashException.WeakSecret> { IdentitySigner("", "") }
+        assertEquals("org_id", rejectedAs<UserHashException.Malformed> { IdentitySigner(secret, "") }.field)
+        assertEquals("email", rejectedAs<UserHashException.Malformed> { signer.sign("") }.field)
+        assertEquals("nonce", rejectedAs<UserHashException.Malformed> { signer.signAt("a@b.c", t0, "") }.field)
+        assertEquals("secret", rejectedAs<UserHashException.Malformed> { Verifier(emptyList(), org) }.field)
+        rejectedAs<UserHashException.WeakSecret> { Verifier(listOf(""), org) }
+        assertEquals("org_id", rejectedAs<UserHashException.Malformed> { Verifier(listOf(secret), "") }.field)
+        rejectedAs<UserHashException.Missing> { Verifier(listOf(secret), org).verifyUrl("") }
+        rejectedAs<UserHashException.Missing> { UserHash.orgIdOf("") }
+        assertEquals("base_url", rejectedAs<UserHashException.Malformed> { UserHash.widgetUrl("", signer.sign("a@b.c")) }.field)
+        rejectedAs<UserHashException> { UserHash.diagnose(emptyList(), "", identifier = "") }
+        assertEquals(32, UserHash.hmacSha256(ByteArray(0), ByteArray(0)).size)
+        assertFalse(UserHash.verifyHmacSha256(ByteArray(0), ByteArray(0), ByteArray(0)))
+    }
+
+    @Test
+    fun `a 1 MiB identifier, email and URL`() {
+        val mib = "x".repeat(1 shl 20)
+        assertEquals("identifier", rejectedAs<UserHashException.Malformed> { UserHash.signIdentifier(secret, mib) }.field)
+        assertFalse(UserHash.verifyIdentifier(secret, mib, "0".repeat(64)))
+        assertEquals("email", rejectedAs<UserHashException.Malformed> { signer.signAt(mib, t0, "nonce-0001") }.field)
+        // Extra params have no length rule: a 1 MiB one comes back whole.
+        assertEquals(mib, Verifier(listOf(secret), org).verifyUrlAt(url() + "&big=" + mib, t0).params["big"])
+        rejectedAs<UserHashException> { UserHash.orgIdOf("orgId=$mib") }
+        // The longest identifier is still signed, and a 1 MiB multi-byte one refused.
+        assertEquals(64, UserHash.signIdentifier(secret, "y".repeat(4096)).length)
+        rejectedAs<UserHashException.Malformed> { UserHash.signIdentifier(secret, "é".repeat(1 shl 19)) }
+    }
+
+    @Test
+    fun `text that is not valid UTF-16 is refused by the core, not signed as a question mark`() {
+        val lone = "user-\uD800-42"
+        val e = rejectedAs<UserHashException.Malformed> { UserHash.signIdentifier(secret, lone) }
+        assertEquals("identifier", e.field)
+        assertTrue("UTF-8" in e.reason, e.reason)
+        assertFalse(UserHash.verifyIdentifier(secret, lone, UserHash.signIdentifier(secret, "user-?-42")))
+        assertEquals("email", rejectedAs<UserHashException.Malformed> { signer.sign("a\uDC00@example.com") }.field)
+        // A well-formed pair outside the BMP is ordinary text.
+        assertEquals(UserHash.signIdentifier(secret.toByteArray(), "\uD83D\uDE00"), UserHash.signIdentifier(secret, "😀"))
+    }
+
+    @Test
+    fun `invalid values`() {
+        assertEquals("email", rejectedAs<UserHashException.Malformed> { signer.sign(" a@b.c") }.field)
+        assertEquals("nonce", rejectedAs<UserHashException.Malformed> { signer.signAt("a@b.c", t0, "bad nonce!") }.field)
+        assertEquals("timestamp", rejectedAs<UserHashException.Malformed> { signer.signAt("a@b.c", Long.MAX_VALUE, "nonce-0001") }.field)
+        assertEquals("org_id", rejectedAs<UserHashException.Malformed> { IdentitySigner(secret, "org 1") }.field)
+        assertEquals("params", rejectedAs<UserHashException.Malformed> { UserHash.widgetUrl("https://w.example/", signer.sign("a@b.c"), null, mapOf("email" to "x")) }.field)
+        rejectedAs<UserHashException.Malformed> { Verifier(listOf(secret), org).verifyUrlAt("orgId=org_123&email=%FF", t0) }
+        // A negative Long has no u64 value: refused before Rust, not wrapped to a huge one.
+        assertThrows(IllegalArgumentException::class.java) { Verifier(listOf(secret), org, toleranceMs = -1) }
+        assertThrows(IllegalArgumentException::class.java) { Verifier(listOf(secret), org).verifyUrlAt(url(), -1) }
+        assertThrows(IllegalArgumentException::class.java) { signer.signAt("a@b.c", -1, "nonce-0001") }
+        assertThrows(IllegalArgumentException::class.java) { MemoryNonceStore(-1) }
+    }
+
+    @Test
+    fun `a closed object says so`() {
+        val verifier = Verifier(listOf(secret), org)
+        verifier.close()
+        assertThrows(IllegalStateException::class.java) { verifier.verifyUrlAt(url(), t0) }
+        IdentitySigner(secret, org).use { assertEquals(org, it.orgId) }
+    }
+
+    @Test
+    fun `sign now gives a fresh UUID v4 nonce and the current time`() {
+        val before = System.currentTimeMillis()
+        val a = signer.sign("a@b.c")
+        val b = signer.sign("a@b.c")
+        assertTrue(a.nonce != b.nonce)
+        assertTrue(Regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}").matches(a.nonce), a.nonce)
+        assertTrue(a.timestampMs in before..System.currentTimeMillis())
+        assertEquals("a@b.c", Verifier(listOf(secret), org).verifyUrl(UserHash.widgetUrl("https://w.example/", a)).email)
+    }
+
+    @Test
+    fun `key rotation reports which secret matched`() {
+        val old = IdentitySigner("previous-secret-0123456789", org)
+        val verifier = Verifier(listOf(secret, "previous-secret-0123456789"), org)
+        assertEquals(0, verifier.verifyUrlAt(url("nonce-new"), t0).keyIndex)
+        assertEquals(1, verifier.verifyUrlAt(url("nonce-old", by = old), t0).keyIndex)
+    }
+
+    @Test
+    fun `batches - empty, a bad identifier fails the batch, a weak secret is an error`() {
+        assertEquals(emptyList<String>(), UserHash.signIdentifiers(secret, emptyList()))
+        assertEquals(emptyList<Boolean>(), UserHash.verifyIdentifiers(secret, emptyList()))
+        val hashes = UserHash.signIdentifiers(secret, listOf("a", "b"))
+        assertEquals(listOf(UserHash.signIdentifier(secret, "a"), UserHash.signIdentifier(secret, "b")), hashes)
+        assertEquals(listOf(true, false, false), UserHash.verifyIdentifiers(secret, listOf("a" to hashes[0], "b" to hashes[0], "" to "")))
+        assertEquals("identifier", rejectedAs<UserHashException.Malformed> { UserHash.signIdentifiers(secret, listOf("a", "")) }.field)
+        rejectedAs<UserHashException.WeakSecret> { UserHash.signIdentifiers("weak", listOf("a")) }
+        rejectedAs<UserHashException.WeakSecret> { UserHash.verifyIdentifiers("weak", emptyList()) }
+    }
+
+    @Test
+    fun `version is the crate's`() {
+        assertTrue(Regex("""\d+\.\d+\.\d+.*""").matches(UserHash.version), UserHash.version)
+    }
+}

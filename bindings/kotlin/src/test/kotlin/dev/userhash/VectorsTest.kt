@@ -1,0 +1,357 @@
+package dev.userhash
+
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertArrayEquals
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.DynamicTest.dynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import java.net.URLDecoder
+import java.util.concurrent.ConcurrentHashMap
+
+/** Every vector of tests/vectors/ through the Kotlin package, one JUnit test per case. */
+class VectorsTest {
+    private val identifier = Vectors.load("identifier.json")
+    private val identity = Vectors.load("identity.json")
+    private val widget = Vectors.load("widget_url.json")
+    private val verify = Vectors.load("verify.json")
+    private val diagnose = Vectors.load("diagnose.json")
+    private val rfc4231 = Vectors.load("rfc4231_hmac_sha256.json")
+    private val wycheproof = Vectors.load("wycheproof_hmac_sha256_test.json")
+
+    private fun cases(root: JSONObject, key: String, label: String = "name", test: (JSONObject) -> Unit): List<DynamicTest> =
+        root.getJSONArray(key).objects().map { case -> dynamicTest(case.get(label).toString()) { test(case) } }
+
+    private fun signCase(case: JSONObject): SignedIdentity =
+        IdentitySigner(case.getString("secret"), case.getString("org_id"))
+            .signAt(case.getString("email"), case.getString("timestamp").toLong(), case.getString("nonce"))
+
+    // --- identifier.json ----------------------------------------------------
+
+    @Test
+    fun `known answer of SPEC 1_1`() {
+        assertEquals(
+            "959217e5001533694e1f8ac122e7c24eef04409d31f9e9b5227cf2165b6e6d82",
+            UserHash.signIdentifier("<widget-hmac-token>", "<identifier>"),
+        )
+    }
+
+    @TestFactory
+    fun `identifier sign`() = cases(identifier, "sign") { case ->
+        val (secret, id) = case.getString("secret") to case.getString("identifier")
+        val got = UserHash.signIdentifier(secret, id)
+        assertEquals(case.getString("hash"), got)
+        assertTrue(UserHash.verifyIdentifier(secret, id, got))
+        assertEquals(got, UserHash.signIdentifier(secret.toByteArray(), id), "the secret as bytes")
+        assertTrue(UserHash.verifyIdentifier(secret.toByteArray(), id, got))
+    }
+
+    @Test
+    fun `identifier sign and verify, batched`() {
+        val sign = identifier.getJSONArray("sign").objects()
+        for ((secret, cases) in sign.groupBy { it.getString("secret") }) {
+            val ids = cases.map { it.getString("identifier") }
+            assertEquals(cases.map { it.getString("hash") }, UserHash.signIdentifiers(secret, ids))
+        }
+        val verify = identifier.getJSONArray("verify").objects()
+        for ((secret, cases) in verify.groupBy { it.getString("secret") }) {
+            val pairs = cases.map { it.getString("identifier") to it.getString("hash") }
+            assertEquals(cases.map { it.getBoolean("valid") }, UserHash.verifyIdentifiers(secret, pairs))
+        }
+    }
+
+    @TestFactory
+    fun `identifier verify`() = cases(identifier, "verify") { case ->
+        val valid = UserHash.verifyIdentifier(case.getString("secret"), case.getString("identifier"), case.getString("hash"))
+        assertEquals(case.getBoolean("valid"), valid)
+    }
+
+    @TestFactory
+    fun `identifier errors`() = cases(identifier, "errors") { case ->
+        val e = rejected(case.getString("name")) {
+            if (case.getString("operation") == "sign") {
+                UserHash.signIdentifier(case.getString("secret"), case.getString("identifier"))
+            } else {
+                UserHash.verifyIdentifier(case.getString("secret"), case.getString("identifier"), case.getString("hash"))
+            }
+        }
+        assertVariant(case, e)
+        assertNoSecret(listOf(case.getString("secret")), e, e.message)
+    }
+
+    // --- identity.json ------------------------------------------------------
+
+    @TestFactory
+    fun `identity sign`() = cases(identity, "sign") { case ->
+        val got = signCase(case)
+        assertEquals(case.getString("user_hash"), got.userHash)
+        assertEquals(case.getString("message"), listOf(got.email, got.timestampMs.toString(), got.orgId, got.nonce).joinToString("|"))
+        assertEquals(case.getString("timestamp"), got.timestampMs.toString())
+    }
+
+    @TestFactory
+    fun `identity errors`() = cases(identity, "errors") { case ->
+        val e = rejected(case.getString("name")) { signCase(case) }
+        assertVariant(case, e)
+        assertNoSecret(listOf(case.getString("secret")), e, e.message)
+    }
+
+    // --- widget_url.json ----------------------------------------------------
+
+    private fun params(case: JSONObject): List<Pair<String, String>> =
+        case.getJSONArray("params").map { p -> (p as org.json.JSONArray).let { it.getString(0) to it.getString(1) } }
+
+    private fun baseQuery(baseUrl: String): Map<String, String> {
+        val query = baseUrl.substringAfter('?', "").substringBefore('#')
+        if (query.isEmpty()) return emptyMap()
+        // Like a form decoder: empty pairs (`a=1&&b=2`, a trailing `&`) are no parameter.
+        return query.split('&').filter { it.isNotEmpty() }.associate { kv ->
+            val (k, v) = (kv.split('=', limit = 2) + "").take(2)
+            URLDecoder.decode(k, Charsets.UTF_8) to URLDecoder.decode(v, Charsets.UTF_8)
+        }
+    }
+
+    @TestFactory
+    fun `widget url`() = cases(widget, "cases") { case ->
+        val signed = signCase(case)
+        assertEquals(case.getString("user_hash"), signed.userHash)
+        val extra = params(case).toMap()
+        val url = UserHash.widgetUrl(case.getString("base_url"), signed, case.stringOrNull("display_name"), extra)
+        assertEquals(case.getString("url"), url)
+        // What widgetUrl makes, the verifier accepts, with the same fields back.
+        val got = Verifier(listOf(case.getString("secret")), case.getString("org_id"))
+            .verifyUrlAt(url, case.getString("timestamp").toLong())
+        assertEquals(case.getString("email"), got.email)
+        assertEquals(case.stringOrNull("display_name"), got.name)
+        assertEquals(extra + baseQuery(case.getString("base_url")), got.params)
+    }
+
+    @Test
+    fun `only the repeated key vector does not apply to a map`() {
+        val repeated = widget.getJSONArray("errors").objects().filter { c -> params(c).map { it.first }.toSet().size < params(c).size }
+        assertEquals(listOf("the same extra param twice"), repeated.map { it.getString("name") })
+    }
+
+    @TestFactory
+    fun `widget url errors`() = widget.getJSONArray("errors").objects()
+        .filter { c -> params(c).map { it.first }.toSet().size == params(c).size }
+        .map { case ->
+            dynamicTest(case.getString("name")) {
+                val signed = signCase(case)
+                val e = rejected(case.getString("name")) {
+                    UserHash.widgetUrl(case.getString("base_url"), signed, case.stringOrNull("display_name"), params(case).toMap())
+                }
+                assertVariant(case, e)
+            }
+        }
+
+    // --- verify.json --------------------------------------------------------
+
+    /** A store that is always down: the verifier must fail closed. */
+    private class FailingStore : NonceStore {
+        override fun checkAndInsert(orgId: String, nonce: String, expiresAtMs: Long): Boolean =
+            throw UserHashException.StoreUnavailable("test store is down")
+    }
+
+    private fun verifierFor(case: JSONObject): Verifier {
+        val store = case.optJSONObject("store")
+        val nonceStore: NonceStore? = when (store?.getString("kind")) {
+            null -> null
+            "memory" -> MemoryNonceStore(store.getLong("capacity"))
+            "failing" -> FailingStore()
+            else -> error("unknown store kind ${store.getString("kind")}")
+        }
+        return Verifier(case.getJSONArray("secrets").strings(), case.getString("org_id"), case.longOrNull("tolerance_ms"), nonceStore)
+    }
+
+    /** Runs one case's checks in order on one verifier; returns the outcomes seen (`ok` or a variant). */
+    private fun runCase(case: JSONObject): Set<String> {
+        val verifier = verifierFor(case)
+        val secrets = case.getJSONArray("secrets").strings()
+        return case.getJSONArray("checks").objects().mapIndexed { step, check ->
+            val label = "${case.getString("name")} (check $step)"
+            val expect = check.getJSONObject("expect")
+            val outcome: Any = try {
+                verifier.verifyUrlAt(check.getString("url"), check.getLong("now_ms"))
+            } catch (e: UserHashException) {
+                e
+            }
+            if (expect.has("ok")) {
+                val ok = expect.getJSONObject("ok")
+                check(outcome is VerifiedIdentity) { "$label: $outcome" }
+                assertEquals(ok.getString("email"), outcome.email, label)
+                assertEquals(ok.getString("org_id"), outcome.orgId, label)
+                assertEquals(ok.getLong("timestamp_ms"), outcome.timestampMs, label)
+                assertEquals(ok.getString("nonce"), outcome.nonce, label)
+                assertEquals(ok.stringOrNull("name"), outcome.name, label)
+                assertEquals(ok.getJSONObject("params").stringMap(), outcome.params, label)
+                assertEquals(ok.getInt("key_index"), outcome.keyIndex, label)
+                "ok"
+            } else {
+                check(outcome is UserHashException) { "$label: accepted $outcome, expected ${expect.getString("error")}" }
+                assertVariant(expect, outcome, label)
+                assertNoSecret(secrets, outcome, outcome.message)
+                if (expect.has("message_contains")) assertTrue(expect.getString("message_contains") in outcome.message, label)
+                val fields = expect.optJSONObject("fields") ?: JSONObject()
+                for (key in fields.keySet()) {
+                    val got: Any = when (key) {
+                        "expected" -> (outcome as UserHashException.WrongOrg).expected
+                        "actual" -> (outcome as UserHashException.WrongOrg).actual
+                        "age_ms" -> (outcome as UserHashException.Expired).ageMs
+                        "tolerance_ms" -> when (outcome) {
+                            is UserHashException.Expired -> outcome.toleranceMs
+                            else -> (outcome as UserHashException.FromFuture).toleranceMs
+                        }
+                        "timestamp_ms" -> (outcome as UserHashException.Expired).timestampMs
+                        "ahead_ms" -> (outcome as UserHashException.FromFuture).aheadMs
+                        "capacity" -> (outcome as UserHashException.StoreFull).capacity
+                        else -> error("$label: no such field $key in the test")
+                    }
+                    assertEquals(fields.get(key).toString(), got.toString(), "$label: $key")
+                }
+                outcome::class.simpleName!!
+            }
+        }.toSet()
+    }
+
+    @Test
+    fun `default tolerance`() {
+        assertEquals(verify.getLong("default_tolerance_ms"), Verifier(listOf("0123456789abcdef"), "org_1").toleranceMs)
+    }
+
+    @TestFactory
+    fun verify() = cases(verify, "cases") { runCase(it) }
+
+    @Test
+    fun `every rejection of SPEC 3 has a vector`() {
+        val seen = verify.getJSONArray("cases").objects().flatMap { runCase(it) }.toSet()
+        assertEquals(
+            setOf("ok", "Missing", "Malformed", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable"),
+            seen,
+        )
+    }
+
+    @TestFactory
+    fun `verifier config errors`() = cases(verify, "config_errors") { case ->
+        val e = rejected(case.getString("name")) { verifierFor(case) }
+        assertVariant(case, e)
+        assertNoSecret(case.getJSONArray("secrets").strings(), e, e.message)
+    }
+
+    @TestFactory
+    fun `org id of`() = cases(verify, "org_id_of", label = "url") { case ->
+        if (case.has("error")) {
+            assertVariant(case, rejected(case.getString("url")) { UserHash.orgIdOf(case.getString("url")) })
+        } else {
+            assertEquals(case.getString("org_id"), UserHash.orgIdOf(case.getString("url")))
+        }
+    }
+
+    // --- diagnose.json ------------------------------------------------------
+
+    private fun diagnoseCase(case: JSONObject): Diagnosis {
+        val input = case.getJSONObject("input")
+        val secrets = case.getJSONArray("secrets").strings()
+        val hash = case.stringOrNull("hash")
+        if (input.has("url")) return UserHash.diagnoseUrl(secrets, input.getString("url"), hash)
+        return UserHash.diagnose(
+            secrets,
+            hash!!,
+            identifier = input.stringOrNull("identifier".takeIf { input.has(it) } ?: "-"),
+            email = input.optString("email").takeIf { input.has("email") },
+            timestamp = input.optString("timestamp").takeIf { input.has("timestamp") },
+            orgId = input.optString("org_id").takeIf { input.has("org_id") },
+            nonce = input.optString("nonce").takeIf { input.has("nonce") },
+        )
+    }
+
+    @TestFactory
+    fun diagnose() = cases(diagnose, "cases") { case ->
+        val got = diagnoseCase(case)
+        val expect = case.getJSONObject("expect")
+        assertEquals(expect.getString("diagnosis"), got.result, got.message)
+        val want = expect.optJSONArray("causes")?.objects() ?: emptyList()
+        assertEquals(want.map { it.getString("cause") }, got.causes.map { it.cause }, got.message)
+        for ((cause, w) in got.causes.zip(want)) {
+            for (key in w.keySet()) {
+                val value: Any? = when (key) {
+                    "cause" -> continue
+                    "field" -> cause.field
+                    "signed" -> cause.signed
+                    "given" -> cause.given
+                    "key_index" -> cause.keyIndex
+                    "edit" -> cause.edit
+                    else -> error("no such cause field $key in the test")
+                }
+                assertEquals(w.get(key).toString(), value.toString(), "${cause.cause}.$key: ${got.message}")
+            }
+            assertTrue(cause.message.isNotEmpty() && cause.message in got.message)
+        }
+        assertNoSecret(case.getJSONArray("secrets").strings(), got, got.message)
+    }
+
+    @TestFactory
+    fun `diagnose errors`() = cases(diagnose, "errors") { case ->
+        val e = rejected(case.getString("name")) { diagnoseCase(case) }
+        assertVariant(case, e)
+    }
+
+    @Test
+    fun `every cause of SPEC 6 has a vector`() {
+        val seen = diagnose.getJSONArray("cases").objects()
+            .flatMap { it.getJSONObject("expect").optJSONArray("causes")?.objects() ?: emptyList() }
+            .map { it.getString("cause") }.toSet()
+        assertTrue(
+            seen.containsAll(
+                setOf(
+                    "Whitespace", "SecretWhitespace", "EmailCase", "PlusAsSpace", "SecondsInsteadOfMilliseconds",
+                    "UpperCaseHex", "Base64Tag", "IdentifierHashForIdentity", "IdentityForIdentifierHash", "OtherSecret",
+                ),
+            ),
+            "$seen",
+        )
+    }
+
+    // --- peer suites: RFC 4231 and Wycheproof ---------------------------------
+
+    @TestFactory
+    fun `rfc 4231`() = cases(rfc4231, "cases", label = "case") { case ->
+        val (key, msg, want) = listOf("key_hex", "msg_hex", "tag_hex").map { hex(case.getString(it)) }
+        val tag = UserHash.hmacSha256(key, msg)
+        if (case.isNull("truncated_bits")) {
+            assertArrayEquals(want, tag)
+            assertTrue(UserHash.verifyHmacSha256(key, msg, want))
+        } else {
+            assertArrayEquals(want, tag.copyOf(case.getInt("truncated_bits") / 8))
+            assertFalse(UserHash.verifyHmacSha256(key, msg, want), "a truncated tag is never accepted")
+        }
+    }
+
+    private val wycheproofTests = wycheproof.getJSONArray("testGroups").objects()
+        .flatMap { g -> g.getJSONArray("tests").objects().map { g.getInt("tagSize") to it } }
+
+    @Test
+    fun `wycheproof count`() {
+        assertEquals(wycheproof.getInt("numberOfTests"), wycheproofTests.size)
+    }
+
+    @TestFactory
+    fun wycheproof() = wycheproofTests.map { (tagBits, t) ->
+        dynamicTest("tc${t.getInt("tcId")}") {
+            val (key, msg, tag) = listOf("key", "msg", "tag").map { hex(t.getString(it)) }
+            val valid = t.getString("result") == "valid"
+            val ours = UserHash.hmacSha256(key, msg)
+            if (tagBits == 256) {
+                assertEquals(valid, UserHash.verifyHmacSha256(key, msg, tag))
+                assertEquals(valid, ours.contentEquals(tag))
+            } else {
+                // A valid truncated tag is our tag's prefix; the verifier accepts full tags only.
+                assertEquals(valid, ours.copyOf(tagBits / 8).contentEquals(tag))
+                assertFalse(UserHash.verifyHmacSha256(key, msg, tag))
+            }
+        }
+    }
+}
