@@ -174,6 +174,8 @@ fn add(total: &mut Counts, n: Counts) {
 /// Suite `kotlin`.
 pub fn suite() -> Result<Counts, String> {
     deps::ensure(KOTLIN_TOOLS)?;
+    // RedisTest starts its own redis-server.
+    deps::ensure(deps::REDIS_TOOLS)?;
     let version = check_version()?;
     let out = prepare(Profile::Debug)?;
     let define = format!("-Duserhash.target={}", path_str(&out)?);

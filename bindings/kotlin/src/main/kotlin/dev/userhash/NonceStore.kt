@@ -3,6 +3,7 @@ package dev.userhash
 import dev.userhash.ffi.NonceStore as FfiStore
 import dev.userhash.ffi.UserHashException as FfiException
 import dev.userhash.ffi.memoryNonceStore
+import dev.userhash.ffi.redisNonceStore
 
 /**
  * Where a [Verifier] remembers the nonces it accepted (SPEC §3.1). Use a
@@ -44,6 +45,35 @@ abstract class RustNonceStore internal constructor(internal val inner: FfiStore)
 class MemoryNonceStore @JvmOverloads constructor(private val capacity: Long? = null) :
     RustNonceStore(memoryNonceStore(capacity?.toU64("capacity"))) {
     override fun toString(): String = if (capacity == null) "MemoryNonceStore()" else "MemoryNonceStore(capacity=$capacity)"
+}
+
+/**
+ * Nonces in Redis (SPEC §3.1), shared by every verifier process that uses the
+ * same server and [prefix]: a nonce accepted by one is refused by all. Each
+ * check is one `SET <prefix>:<orgId>:<nonce> 1 NX PX <ttl>`, the TTL lasting
+ * until the timestamp leaves the verifier's window.
+ *
+ * [url] is `redis://[[user]:password@]host[:port][/db]` or
+ * `redis+unix:///path`. Nothing connects here, so a verifier starts while Redis
+ * is down. While Redis cannot answer, every verification is refused with
+ * [UserHashException.StoreUnavailable] (its reason names the cause, never the
+ * password); it reconnects by itself when Redis is back. It never fails open.
+ *
+ * @param prefix the key prefix (default `userhash:nonce`)
+ * @param connectTimeoutMs the longest wait for a new connection (default 1000)
+ * @param commandTimeoutMs the longest wait for Redis to answer a check (default 500)
+ * @throws UserHashException.Malformed (field `nonce_store`) for a URL, prefix or timeout that cannot work
+ */
+class RedisNonceStore @Throws(UserHashException::class) @JvmOverloads constructor(
+    url: String,
+    private val prefix: String? = null,
+    connectTimeoutMs: Long? = null,
+    commandTimeoutMs: Long? = null,
+) : RustNonceStore(
+    rust { redisNonceStore(url, prefix, connectTimeoutMs?.toU64("connectTimeoutMs"), commandTimeoutMs?.toU64("commandTimeoutMs")) },
+) {
+    // Not the URL: it may carry a password.
+    override fun toString(): String = "RedisNonceStore(prefix=${prefix ?: "userhash:nonce"})"
 }
 
 /** The store as the generated layer takes it: a Rust store as itself, a Kotlin one behind an adapter. */
