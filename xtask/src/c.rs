@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::deps::{self, Tool, C_BENCH_LIBS, C_TEST_LIBS, C_TOOLS};
-use crate::run::{cmd, counted, root, status, Counts};
+use crate::run::{cmd, counted, path_str, root, status, target_dir, Counts, Profile};
 
 /// cbindgen is pinned: another version may lay the header out differently,
 /// and the header is committed.
@@ -30,23 +30,6 @@ const WARNINGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror"];
 const CXX_WARNINGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZERS: &[&str] = &["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Profile {
-    Debug,
-    Release,
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
-}
-
-fn path_str(p: &Path) -> Result<&str, String> {
-    p.to_str().ok_or_else(|| format!("{} is not UTF-8", p.display()))
-}
-
 /// `cargo build -p userhash-c`; returns the folder with libuserhash.so and .a.
 fn build_library(profile: Profile, test_hooks: bool) -> Result<PathBuf, String> {
     let mut args = vec!["build", "-p", "userhash-c"];
@@ -57,7 +40,7 @@ fn build_library(profile: Profile, test_hooks: bool) -> Result<PathBuf, String> 
         args.extend(["--features", "test-hooks"]);
     }
     status(&mut cmd("cargo", &args))?;
-    Ok(target_dir().join(if profile == Profile::Release { "release" } else { "debug" }))
+    Ok(target_dir().join(profile.dir()))
 }
 
 /// The pinned cbindgen, installed into target/tools when missing.

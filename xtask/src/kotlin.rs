@@ -17,29 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::deps::{self, Tool};
-use crate::run::{cmd, root, status, Counts};
+use crate::run::{cmd, path_str, root, status, target_dir, Counts, Profile};
 
 pub const KOTLIN_TOOLS: &[Tool] =
     &[Tool { program: "javac", package: "default-jdk-headless" }, Tool { program: "mvn", package: "maven" }];
 
 const KNOWN_ANSWER: &str = "959217e5001533694e1f8ac122e7c24eef04409d31f9e9b5227cf2165b6e6d82";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Profile {
-    Debug,
-    Release,
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
-}
-
-fn path_str(p: &Path) -> Result<&str, String> {
-    p.to_str().ok_or_else(|| format!("{} is not UTF-8", p.display()))
-}
 
 /// Builds the library, generates the Kotlin from it and lays out the native
 /// folder; returns `target/kotlin`, which the pom reads as `userhash.target`.
@@ -49,8 +32,7 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
         build.push("--release");
     }
     status(&mut cmd("cargo", &build))?;
-    let lib =
-        target_dir().join(if profile == Profile::Release { "release" } else { "debug" }).join("libuserhash_ffi.so");
+    let lib = target_dir().join(profile.dir()).join("libuserhash_ffi.so");
     let out = target_dir().join("kotlin");
     let generated = out.join("generated");
     if generated.exists() {

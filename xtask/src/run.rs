@@ -10,6 +10,36 @@ pub fn root() -> PathBuf {
 }
 
 /// A command with no standard input (CI has none, and nothing may prompt).
+/// Which cargo profile a library is built in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Debug,
+    Release,
+}
+
+impl Profile {
+    /// The folder of `target/` it builds into.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Profile::Debug => "debug",
+            Profile::Release => "release",
+        }
+    }
+}
+
+/// Cargo's target folder (`CARGO_TARGET_DIR`, else `target/`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// A path as the `&str` an argument list needs.
+pub fn path_str(p: &Path) -> Result<&str, String> {
+    p.to_str().ok_or_else(|| format!("{} is not UTF-8", p.display()))
+}
+
 pub fn cmd(program: &str, args: &[&str]) -> Command {
     let mut c = Command::new(program);
     c.args(args).current_dir(root()).stdin(Stdio::null());
