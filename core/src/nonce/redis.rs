@@ -9,11 +9,14 @@
 //! and has a connect timeout and socket read/write timeouts. Each check takes
 //! an idle connection (or opens one), so concurrent checks never share a
 //! socket; a connection goes back to the pool only after a complete answer.
-//! That last rule is why this is not r2d2: r2d2 returns a connection whose
-//! read timed out to the pool (a timeout does not close it), and the next
-//! check on it would read the late `OK` meant for another nonce: a replay
-//! accepted. Dropping every connection that failed is also how the store
-//! reconnects by itself: the next check opens a new one.
+//! A connection whose command failed or timed out is closed, not reused on a
+//! server that may be hung (the redis crate would skip the late answer, but
+//! nothing is gained by relying on it). Not r2d2: it reuses a connection that
+//! timed out, and it finds connections left dead by a Redis restart either by
+//! a PING on every checkout (a second round trip per check) or not at all (a
+//! refused request per stale connection), where `check_and_insert` below
+//! drops them all at the first dead one and retries once on a new one. Dropping every connection that failed is also how the
+//! store reconnects by itself: the next check opens a new one.
 
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
