@@ -188,7 +188,7 @@ impl StoreArgs {
     /// The verifier with its store: its own memory store, or Redis.
     fn apply(&self, verifier: Verifier) -> Result<Verifier, Failure> {
         let Some(url) = &self.redis else { return Ok(verifier) };
-        if has_password(url) {
+        if RedisNonceStore::url_has_password(url) {
             return Err(Failure::usage(
                 "--redis: a password in the URL is refused (argv shows in `ps` and shell history); \
                  give the URL without it and set USERHASH_REDIS_PASSWORD",
@@ -207,13 +207,6 @@ impl StoreArgs {
 }
 
 const REDIS_PASSWORD_ENV: &str = "USERHASH_REDIS_PASSWORD";
-
-/// Whether a Redis URL carries a password (`redis://user:PASSWORD@host`).
-fn has_password(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    authority.rsplit_once('@').is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, p)| !p.is_empty()))
-}
 
 #[derive(Args, Debug)]
 struct DiagnoseArgs {
@@ -421,8 +414,15 @@ mod tests {
 
     #[test]
     fn a_password_in_a_redis_url_is_seen() {
-        use super::has_password;
-        for url in ["redis://:pw@h", "redis://user:pw@h:6379/0", "redis://u:p@ss@h"] {
+        let has_password = userhash::RedisNonceStore::url_has_password;
+        for url in [
+            "redis://:pw@h",
+            "redis://user:pw@h:6379/0",
+            "redis://u:p%40ss@h",
+            "redis://u:p@ss@h",
+            "redis+unix:///tmp/r.sock?pass=pw",
+            "unix:///tmp/r.sock?user=u&pass=pw",
+        ] {
             assert!(has_password(url), "{url}");
         }
         for url in ["redis://h", "redis://user@h", "redis://h/0?x=a:b@c", "redis+unix:///tmp/r.sock", "redis://:@h"] {

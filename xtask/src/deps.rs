@@ -35,7 +35,9 @@ pub const C_TOOLS: &[Tool] = &[
 
 /// The Redis nonce store's tests and benchmark start their own redis-server
 /// (Debian's package; the tests never mock Redis and never skip).
-pub const REDIS_TOOLS: &[Tool] = &[Tool { program: "redis-server", package: "redis-server" }];
+/// `kill` (procps, missing from minimal Debian images) freezes and resumes it.
+pub const REDIS_TOOLS: &[Tool] =
+    &[Tool { program: "redis-server", package: "redis-server" }, Tool { program: "kill", package: "procps" }];
 
 /// C libraries as (pkg-config module, Debian package): the C suite reads the
 /// JSON vectors with jansson.

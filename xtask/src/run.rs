@@ -9,7 +9,6 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
 }
 
-/// A command with no standard input (CI has none, and nothing may prompt).
 /// Which cargo profile a library is built in.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -40,6 +39,7 @@ pub fn path_str(p: &Path) -> Result<&str, String> {
     p.to_str().ok_or_else(|| format!("{} is not UTF-8", p.display()))
 }
 
+/// A command with no standard input (CI has none, and nothing may prompt).
 pub fn cmd(program: &str, args: &[&str]) -> Command {
     let mut c = Command::new(program);
     c.args(args).current_dir(root()).stdin(Stdio::null());

@@ -175,6 +175,15 @@ impl RedisNonceStore {
         })
     }
 
+    /// Whether `url` carries a password, as the redis crate reads it: in the
+    /// authority (`redis://:PASSWORD@host`) or, for a socket, in the query
+    /// (`redis+unix:///path?pass=PASSWORD`). For callers that must keep
+    /// passwords out of a command line (the CLI); false for a URL that does
+    /// not parse.
+    pub fn url_has_password(url: &str) -> bool {
+        url.into_connection_info().is_ok_and(|info| info.redis_settings().password().is_some_and(|p| !p.is_empty()))
+    }
+
     pub fn prefix(&self) -> &str {
         &self.prefix
     }
