@@ -111,17 +111,43 @@ def test_two_processes_accept_each_url_exactly_once(redis_server, tmp_path):
         for worker in range(2)
     ]
     accepted = {}
-    for worker, process in enumerate(workers):
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
-        lines = [line.split() for line in out.splitlines()]
-        assert len(lines) == len(urls), out
-        for index, result in lines:
-            assert result in ("accepted", "Replayed"), (worker, index, result)
-            if result == "accepted":
-                accepted.setdefault(int(index), []).append(worker)
+    try:
+        for worker, process in enumerate(workers):
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+            lines = [line.split() for line in out.splitlines()]
+            assert len(lines) == len(urls), out
+            for index, result in lines:
+                assert result in ("accepted", "Replayed"), (worker, index, result)
+                if result == "accepted":
+                    accepted.setdefault(int(index), []).append(worker)
+    finally:
+        for process in workers:  # none left running if a worker hangs or fails
+            process.kill()
+            process.wait()
     assert sorted(accepted) == list(range(len(urls)))
     assert all(len(w) == 1 for w in accepted.values()), "each URL accepted once in all"
+    assert {w[0] for w in accepted.values()} == {0, 1}, "both processes won some: they ran at the same time"
+
+
+def test_a_subclass_that_overrides_check_and_insert_is_called(redis_server):
+    """The verifier calls a Rust store directly only when nothing in Python
+    overrides it: a subclass that refuses more must be asked."""
+
+    class NoBannedNonces(userhash.RedisNonceStore):
+        def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
+            if nonce.startswith("banned-"):
+                return False
+            return super().check_and_insert(org_id, nonce, expires_at_ms)
+
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=NoBannedNonces(redis_server.url))
+    with pytest.raises(userhash.UserHashError.Replayed):
+        verifier.verify_url(signed_url("banned-py-0001"))
+    url = signed_url("py-redis-subclass-0001")
+    assert verifier.verify_url(url).nonce == "py-redis-subclass-0001"
+    other = userhash.Verifier([SECRET], ORG, nonce_store=userhash.RedisNonceStore(redis_server.url))
+    with pytest.raises(userhash.UserHashError.Replayed):
+        other.verify_url(url)  # recorded in Redis by the subclass's super() call
 
 
 def verify_all(redis_url, urls_file, start_at, worker):

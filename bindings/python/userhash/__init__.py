@@ -256,7 +256,8 @@ class IdentitySigner:
 
 class _RustNonceStore(NonceStore):
     """A store written in Rust. A ``Verifier`` given one unwraps it and calls
-    it in Rust directly, never through Python."""
+    it in Rust directly, never through Python, unless a subclass overrides
+    ``check_and_insert``: then that method runs."""
 
     __slots__ = ("_inner",)
 
@@ -266,6 +267,13 @@ class _RustNonceStore(NonceStore):
         return self._inner.check_and_insert(org_id, nonce, expires_at_ms)
 
 
+def _calls_rust_only(store: _RustNonceStore) -> bool:
+    """Whether the verifier may call the Rust store directly: not when a
+    subclass overrides ``check_and_insert`` (to log, or to refuse more), which
+    must then run."""
+    return type(store).check_and_insert is _RustNonceStore.check_and_insert
+
+
 class MemoryNonceStore(_RustNonceStore):
     """The embedded nonce store (SPEC §3.1): at most ``capacity`` live nonces
     (default 100 000); when full of live ones it refuses the request
@@ -273,7 +281,7 @@ class MemoryNonceStore(_RustNonceStore):
     share a ``RedisNonceStore`` between several.
 
     A ``Verifier`` given this store calls it in Rust directly, never through
-    Python.
+    Python (unless a subclass overrides ``check_and_insert``).
     """
 
     __slots__ = ()
@@ -345,7 +353,7 @@ class Verifier:
         nonce_store: typing.Optional[NonceStore] = None,
     ) -> None:
         encoded = _secrets(secrets)
-        if isinstance(nonce_store, _RustNonceStore):
+        if isinstance(nonce_store, _RustNonceStore) and _calls_rust_only(nonce_store):
             nonce_store = nonce_store._inner
         self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store)
 
