@@ -9,7 +9,7 @@ import dev.userhash.ffi.Verifier as FfiVerifier
  *
  * @param secrets the current secret first, then previous ones still accepted during a rotation
  * @param toleranceMs how far a timestamp may be from now (default 300 000)
- * @param nonceStore a [MemoryNonceStore] or your own [NonceStore] (default: a memory store of its own)
+ * @param nonceStore a [MemoryNonceStore], a [RedisNonceStore] (several processes) or your own [NonceStore] (default: a memory store of its own)
  * @throws UserHashException.WeakSecret or [UserHashException.Malformed] (`org_id`)
  */
 class Verifier @Throws(UserHashException::class) @JvmOverloads constructor(

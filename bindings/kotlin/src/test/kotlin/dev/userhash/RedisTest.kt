@@ -45,10 +45,15 @@ class RedisServer(private vararg val extra: String) : AutoCloseable {
         process = p
         val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10)
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive) throw AssertionError("redis-server exited: ${File(dir, "log").readText()}")
+            if (!p.isAlive) {
+                val log = File(dir, "log").readText()
+                close()
+                throw AssertionError("redis-server exited: $log")
+            }
             if (runCatching { command("PING") }.getOrNull()?.let { it == "+PONG" || it.startsWith("-NOAUTH") } == true) return
             Thread.sleep(20)
         }
+        close() // never left running by a failed start
         throw AssertionError("redis-server did not answer PING on port $port within 10 s")
     }
 
