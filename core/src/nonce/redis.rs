@@ -294,8 +294,9 @@ fn is_auth_error(e: &RedisError) -> bool {
 impl NonceStore for RedisNonceStore {
     fn check_and_insert(&self, org_id: &str, nonce: &str, expires_at_ms: u64, now_ms: u64) -> Result<bool> {
         // SPEC §3 step 5: live until the timestamp leaves the window. Redis
-        // counts the TTL on its own clock, so the verifiers' clocks need not
-        // agree with it. The verifier never calls with `expires_at_ms` before
+        // counts the TTL on its own clock, so its clock need not agree with
+        // the verifiers'; the verifiers sharing a prefix must agree with each
+        // other (same tolerance, synchronised clocks), as the README says. The verifier never calls with `expires_at_ms` before
         // `now_ms` (that is `Expired`); if a caller does, the entry lives 1 ms:
         // the check stays atomic and nothing is kept for long.
         let ttl_ms = expires_at_ms.saturating_sub(now_ms).max(1);
