@@ -1,7 +1,10 @@
 //! Behaviour the vectors cannot show: randomness, clocks, concurrency, secrecy.
 
-use std::sync::{Arc, Barrier};
-use std::thread;
+use std::sync::Arc;
+
+#[path = "support/race.rs"]
+mod race;
+use race::race;
 
 use userhash::{
     now_ms, widget_url, Error, IdentifierSigner, IdentitySigner, MemoryNonceStore, NonceStore, Secret, Verifier,
@@ -43,19 +46,9 @@ fn url_with_nonce(nonce: &str, t: u64) -> String {
 fn sixteen_threads_racing_one_nonce_exactly_one_wins() {
     const T: u64 = 1_712_345_678_901;
     for round in 0..20 {
-        let url = Arc::new(url_with_nonce(&format!("race-nonce-{round:04}"), T));
-        let verifier = Arc::new(Verifier::new([SECRET], "org_123").unwrap());
-        let barrier = Arc::new(Barrier::new(16));
-        let handles: Vec<_> = (0..16)
-            .map(|_| {
-                let (url, verifier, barrier) = (url.clone(), verifier.clone(), barrier.clone());
-                thread::spawn(move || {
-                    barrier.wait();
-                    verifier.verify_url_at(&url, T)
-                })
-            })
-            .collect();
-        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let url = url_with_nonce(&format!("race-nonce-{round:04}"), T);
+        let verifier = Verifier::new([SECRET], "org_123").unwrap();
+        let results = race(16, || verifier.verify_url_at(&url, T));
         let accepted = results.iter().filter(|r| r.is_ok()).count();
         assert_eq!(accepted, 1, "round {round}");
         assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|e| *e == Error::Replayed));

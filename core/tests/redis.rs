@@ -8,16 +8,19 @@
 
 #![cfg(feature = "redis")]
 
+#[path = "support/race.rs"]
+mod race;
 #[path = "support/redis_server.rs"]
 mod redis_server;
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use race::race;
 use redis_server::RedisServer;
 use userhash::{now_ms, widget_url, Error, Field, IdentitySigner, NonceStore, RedisNonceStore, RedisOptions, Verifier};
 
@@ -79,20 +82,10 @@ fn a_nonce_is_accepted_once_then_replayed() {
 #[test]
 fn sixteen_threads_racing_one_nonce_exactly_one_wins() {
     let server = RedisServer::start();
-    let verifier = Arc::new(verifier_on(store(&server)));
+    let verifier = verifier_on(store(&server));
     for round in 0..10 {
-        let url = Arc::new(signed_url(&format!("redis-race-{round:04}"), now_ms()));
-        let barrier = Arc::new(Barrier::new(16));
-        let handles: Vec<_> = (0..16)
-            .map(|_| {
-                let (url, verifier, barrier) = (url.clone(), verifier.clone(), barrier.clone());
-                thread::spawn(move || {
-                    barrier.wait();
-                    verifier.verify_url(&url)
-                })
-            })
-            .collect();
-        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let url = signed_url(&format!("redis-race-{round:04}"), now_ms());
+        let results = race(16, || verifier.verify_url(&url));
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "round {round}: {results:?}");
         assert!(results.iter().filter(|r| r.is_err()).all(|r| r.as_ref().unwrap_err() == &Error::Replayed));
     }
