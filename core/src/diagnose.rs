@@ -14,7 +14,7 @@ use std::fmt;
 use crate::error::{Error, Field, Result};
 use crate::mac::{self, MacKey, Tag, TAG_LEN};
 use crate::secret::{Secret, SecretList};
-use crate::url::parse_params;
+use crate::url::{parse_params, InputLimits};
 
 /// Timestamps below 10^11 ms are in March 1973: almost certainly seconds.
 const SECONDS_BELOW_MS: u64 = 100_000_000_000;
@@ -63,7 +63,7 @@ impl SignedInput {
     /// the verifier would call malformed (an email with a space from a raw
     /// `+`) is exactly what diagnose needs to see.
     pub fn from_widget_url(url: &str) -> Result<(SignedInput, String)> {
-        let received = parse_params(url)?;
+        let received = parse_params(url, &InputLimits::default())?;
         let need = |value: Option<std::borrow::Cow<'_, str>>, field| {
             value.map(|v| v.into_owned()).ok_or(Error::Missing { field })
         };

@@ -55,6 +55,32 @@ impl Field {
     }
 }
 
+/// Which bound on unauthenticated input a URL broke (SPEC §3: everything
+/// before the signature check is bounded). Names are the verifier's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// The URL's length in bytes ([`crate::Verifier::with_max_url_len`]).
+    UrlLength,
+    /// How many parameters the URL's query has ([`crate::Verifier::with_max_params`]).
+    ParamCount,
+}
+
+impl Limit {
+    /// The setting's name in every binding: `max_url_len` or `max_params`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Limit::UrlLength => "max_url_len",
+            Limit::ParamCount => "max_params",
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -111,6 +137,12 @@ pub enum Error {
     #[error("the nonce store is full ({capacity} live nonces); raise its capacity or share a Redis store; the request was refused rather than forgetting a live nonce")]
     StoreFull { capacity: usize },
 
+    /// The URL is longer, or has more parameters, than the verifier reads
+    /// before checking the signature. Refused unread: a real widget URL is a
+    /// few hundred bytes.
+    #[error("{}", too_large(*.limit, *.max))]
+    TooLarge { limit: Limit, max: usize },
+
     /// The nonce store could not be reached; the request is refused (fail closed).
     #[error("the nonce store is unavailable ({reason}); the request was refused (fail closed)")]
     StoreUnavailable { reason: String },
@@ -131,6 +163,7 @@ impl Error {
             Error::FromFuture { .. } => "FromFuture",
             Error::Replayed => "Replayed",
             Error::StoreFull { .. } => "StoreFull",
+            Error::TooLarge { .. } => "TooLarge",
             Error::StoreUnavailable { .. } => "StoreUnavailable",
         }
     }
@@ -159,6 +192,17 @@ fn seconds_hint(timestamp_ms: u64) -> &'static str {
     } else {
         ""
     }
+}
+
+fn too_large(limit: Limit, max: usize) -> String {
+    let what = match limit {
+        Limit::UrlLength => format!("the URL is longer than {max} bytes"),
+        Limit::ParamCount => format!("the URL has more than {max} parameters"),
+    };
+    format!(
+        "{what}, this verifier's {limit}; a signed widget URL is a few hundred bytes, so it was refused unread \
+         (raise {limit} only if your widget URLs really are this large)"
+    )
 }
 
 fn duplicate_subject(field: Field) -> String {

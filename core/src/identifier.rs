@@ -1,5 +1,6 @@
 //! Scheme 1 (SPEC §1.1): `hex(HMAC-SHA256(secret, identifier))`.
 
+use crate::cross_scheme::refuse_other_scheme;
 use crate::error::{Error, Field, Result};
 use crate::mac::{self, MacKey};
 use crate::secret::{strong_key, Secret};
@@ -10,17 +11,19 @@ pub const MAX_IDENTIFIER_LEN: usize = 4096;
 /// The identifier hash of `identifier` under `secret`: 64 lowercase hex characters.
 ///
 /// A numeric user id is signed as its decimal string (`"4"`, never `"4.0"`).
+/// An identifier that is another scheme's message (`email|timestamp|org|nonce`)
+/// is refused (`Malformed`): its hash would be that scheme's signature under
+/// the same secret (see SPEC §1.4; give each scheme its own secret).
 /// Signing many identifiers with one secret? [`IdentifierSigner`] keeps the
 /// key state between calls.
 pub fn sign_identifier(secret: impl AsRef<[u8]>, identifier: &str) -> Result<String> {
-    let key = strong_key(secret.as_ref())?;
-    check_identifier(identifier)?;
-    Ok(mac::to_hex(&key.tag(identifier.as_bytes())))
+    IdentifierSigner { key: strong_key(secret.as_ref())? }.sign(identifier)
 }
 
 /// Whether `hash` is `identifier`'s hash under `secret`, compared in constant
-/// time. Upper-case hex is accepted. False for a mismatch, a malformed hash or
-/// an identifier that breaks its rule; an error only for a weak secret (a
+/// time. Upper-case hex is accepted. False for a mismatch, a malformed hash,
+/// an identifier that breaks its rule or one that is another scheme's message
+/// (which userhash never signs); an error only for a weak secret (a
 /// configuration mistake, not a request's).
 pub fn verify_identifier(secret: impl AsRef<[u8]>, identifier: &str, hash: &str) -> Result<bool> {
     Ok(verify_with(&strong_key(secret.as_ref())?, identifier, hash))
@@ -41,6 +44,7 @@ impl IdentifierSigner {
     /// See [`sign_identifier`].
     pub fn sign(&self, identifier: &str) -> Result<String> {
         check_identifier(identifier)?;
+        refuse_other_scheme(identifier)?;
         Ok(mac::to_hex(&self.key.tag(identifier.as_bytes())))
     }
 
@@ -51,7 +55,7 @@ impl IdentifierSigner {
 }
 
 fn verify_with(key: &MacKey, identifier: &str, hash: &str) -> bool {
-    if check_identifier(identifier).is_err() {
+    if check_identifier(identifier).is_err() || refuse_other_scheme(identifier).is_err() {
         return false;
     }
     match mac::from_hex(hash) {

@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod cross_scheme;
 mod diagnose;
 mod error;
 mod identifier;
@@ -49,7 +50,7 @@ mod url;
 mod verify;
 
 pub use diagnose::{diagnose, diagnose_url, Cause, Diagnosis, SecretEdit, SignedInput};
-pub use error::{Error, Field, Result};
+pub use error::{Error, Field, Limit, Result};
 pub use identifier::{check_identifier, sign_identifier, verify_identifier, IdentifierSigner, MAX_IDENTIFIER_LEN};
 pub use identity::{
     check_email, check_nonce, check_org_id, check_timestamp, check_timestamp_ms, identity_message, now_ms,
@@ -59,7 +60,9 @@ pub use nonce::{MemoryNonceStore, NonceStore};
 #[cfg(feature = "redis")]
 pub use nonce::{RedisNonceStore, RedisOptions};
 pub use secret::{Secret, SecretList, MIN_SECRET_LEN};
-pub use url::{check_name, widget_url, MAX_NAME_LEN, RESERVED_PARAMS};
+pub use url::{
+    check_name, widget_url, InputLimits, DEFAULT_MAX_PARAMS, DEFAULT_MAX_URL_LEN, MAX_NAME_LEN, RESERVED_PARAMS,
+};
 pub use verify::{org_id_of, VerifiedIdentity, Verifier, DEFAULT_TOLERANCE_MS};
 
 /// The README's Rust example runs as a doc test, so it cannot drift from the code.

@@ -7,8 +7,9 @@
 //! UTF-8 are an error, never a replacement character.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
-use crate::error::{Error, Field, Result};
+use crate::error::{Error, Field, Limit, Result};
 use crate::identity::SignedIdentity;
 
 /// URL parameters a caller's extra params may not use: the signed ones and `name`.
@@ -49,7 +50,13 @@ where
     for (key, _) in &extra {
         check_param_key(key.as_ref())?;
     }
-    check_base_query(base_url, extra.iter().map(|(k, _)| k.as_ref()))?;
+    let base_params = check_base_query(base_url, extra.iter().map(|(k, _)| k.as_ref()))?;
+
+    // The verifier refuses a URL past its default limits unread, so no such
+    // URL is made: the signed fields, the name, the extras and the base's own.
+    let limits = InputLimits::default();
+    let signed_params = 5 + usize::from(name.is_some());
+    limits.check_count(base_params + signed_params + extra.len())?;
 
     let mut query = form_urlencoded::Serializer::new(String::with_capacity(256));
     query.append_pair("orgId", &identity.org_id);
@@ -76,7 +83,9 @@ where
     } else {
         "&"
     };
-    Ok(format!("{before_fragment}{separator}{query}{fragment}"))
+    let url = format!("{before_fragment}{separator}{query}{fragment}");
+    limits.check_len(&url)?;
+    Ok(url)
 }
 
 fn check_base_url(base_url: &str) -> Result<()> {
@@ -89,13 +98,22 @@ fn check_base_url(base_url: &str) -> Result<()> {
             "it contains whitespace or a control character; percent-encode it",
         ));
     }
+    // The verifier's rule (`query_of`): only a URL with a scheme or a path
+    // has its query after `?`; anything else would be read as a bare query.
+    if !is_url(base_url) {
+        return Err(Error::malformed(
+            Field::BaseUrl,
+            "it is neither an absolute URL nor a path; write it as https://widget.example.com/... (or /widget for a path on the same site)",
+        ));
+    }
     Ok(())
 }
 
 /// The base URL's own query must not collide with what is appended: the
 /// verifier would reject the URL as `Duplicate`, so refuse to make it.
-fn check_base_query<'k>(base_url: &str, extra_keys: impl Iterator<Item = &'k str> + Clone) -> Result<()> {
-    let mut seen: Vec<Cow<'_, str>> = Vec::new();
+/// Returns how many parameters the base's query has.
+fn check_base_query<'k>(base_url: &str, extra_keys: impl Iterator<Item = &'k str>) -> Result<usize> {
+    let mut seen: HashSet<Cow<'_, str>> = HashSet::new();
     for pair in pairs(query_of(base_url)) {
         let (key, _) =
             pair.map_err(|_| Error::malformed(Field::BaseUrl, "its query is not valid UTF-8 once decoded"))?;
@@ -108,15 +126,17 @@ fn check_base_query<'k>(base_url: &str, extra_keys: impl Iterator<Item = &'k str
         if seen.contains(&key) {
             return Err(Error::malformed(Field::BaseUrl, format!("its query has {key:?} twice")));
         }
-        if extra_keys.clone().any(|k| k == key) {
+        seen.insert(key);
+    }
+    for key in extra_keys {
+        if seen.contains(key) {
             return Err(Error::malformed(
                 Field::Params,
                 format!("{key:?} is already in the base URL's query; give it once"),
             ));
         }
-        seen.push(key);
     }
-    Ok(())
+    Ok(seen.len())
 }
 
 /// A display name: 1..=256 bytes, no control character. It is not signed.
@@ -146,6 +166,46 @@ fn check_param_key(key: &str) -> Result<()> {
     Ok(())
 }
 
+/// How much of a URL a verifier reads before it checks the signature (SPEC
+/// §3): everything up to the MAC is attacker-controlled, so its cost is
+/// bounded as well as linear. The defaults are far above any real widget URL
+/// (a few hundred bytes, about ten parameters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputLimits {
+    /// The longest URL read, in bytes ([`DEFAULT_MAX_URL_LEN`]).
+    pub max_url_len: usize,
+    /// The most query parameters read, signed ones included, empty pairs
+    /// (`&&`) not counted ([`DEFAULT_MAX_PARAMS`]).
+    pub max_params: usize,
+}
+
+/// The longest URL a verifier reads by default: 64 KiB.
+pub const DEFAULT_MAX_URL_LEN: usize = 64 * 1024;
+/// The most parameters a verifier reads by default.
+pub const DEFAULT_MAX_PARAMS: usize = 1_000;
+
+impl Default for InputLimits {
+    fn default() -> Self {
+        InputLimits { max_url_len: DEFAULT_MAX_URL_LEN, max_params: DEFAULT_MAX_PARAMS }
+    }
+}
+
+impl InputLimits {
+    fn check_len(&self, url: &str) -> Result<()> {
+        if url.len() > self.max_url_len {
+            return Err(Error::TooLarge { limit: Limit::UrlLength, max: self.max_url_len });
+        }
+        Ok(())
+    }
+
+    fn check_count(&self, count: usize) -> Result<()> {
+        if count > self.max_params {
+            return Err(Error::TooLarge { limit: Limit::ParamCount, max: self.max_params });
+        }
+        Ok(())
+    }
+}
+
 /// The widget parameters of a URL as received: decoded, each signed one at most
 /// once, field rules not yet applied. Borrows from the URL where no decoding
 /// was needed.
@@ -160,18 +220,51 @@ pub(crate) struct ReceivedParams<'a> {
     pub extra: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
-/// The query of a full URL (after the first `?`, before any `#`), or the
-/// whole input when it has no `?` (a bare query string).
+/// Whether `text` starts with a URL scheme (RFC 3986: a letter, then letters,
+/// digits, `+`, `-` or `.`, then `:`), as `https:` does. A bare query string
+/// starts with a parameter name, which has an `=` or `&` before any `:`.
+fn has_scheme(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    for &b in &bytes[1..] {
+        match b {
+            b':' => return true,
+            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether `text` is a URL (a scheme, as in `https://...`, or a path, as in a
+/// request target `/widget?...`) rather than a bare query string.
+pub(crate) fn is_url(text: &str) -> bool {
+    has_scheme(text) || text.starts_with('/')
+}
+
+/// The query to read, by one rule (the README's): a URL (with a scheme, or a
+/// path starting with `/`) has its query after its first `?` and before any
+/// `#`, and none without a `?`; anything else is a bare query string, read
+/// whole but for one leading `?` and any `#fragment`.
 pub(crate) fn query_of(url: &str) -> &str {
-    let url = url.split_once('#').map_or(url, |(before, _)| before);
-    url.split_once('?').map_or(url, |(_, query)| query)
+    let before_fragment = url.split_once('#').map_or(url, |(before, _)| before);
+    if is_url(url) {
+        before_fragment.split_once('?').map_or("", |(_, query)| query)
+    } else {
+        before_fragment.strip_prefix('?').unwrap_or(before_fragment)
+    }
 }
 
 /// SPEC §3 step 1 up to the field rules: decode every pair strictly, reject a
-/// parameter that appears twice.
-pub(crate) fn parse_params(url: &str) -> Result<ReceivedParams<'_>> {
+/// parameter that appears twice. Linear in the URL's length, and refused
+/// unread past `limits`.
+pub(crate) fn parse_params<'a>(url: &'a str, limits: &InputLimits) -> Result<ReceivedParams<'a>> {
+    limits.check_len(url)?;
     let mut received = ReceivedParams::default();
-    for pair in query_of(url).split('&').filter(|p| !p.is_empty()) {
+    for (count, pair) in query_of(url).split('&').filter(|p| !p.is_empty()).enumerate() {
+        limits.check_count(count + 1)?;
         let (raw_key, raw_value) = split_pair(pair);
         let key = decode(raw_key)
             .ok_or_else(|| Error::malformed(Field::Params, "a parameter name is not valid UTF-8 once decoded"))?;
@@ -186,9 +279,6 @@ pub(crate) fn parse_params(url: &str) -> Result<ReceivedParams<'_>> {
                 let value = decode(raw_value).ok_or_else(|| {
                     Error::malformed(Field::Params, format!("the value of {key:?} is not valid UTF-8 once decoded"))
                 })?;
-                if received.extra.iter().any(|(k, _)| *k == key) {
-                    return Err(Error::Duplicate { field: Field::Params });
-                }
                 received.extra.push((key, value));
                 continue;
             }
@@ -198,6 +288,14 @@ pub(crate) fn parse_params(url: &str) -> Result<ReceivedParams<'_>> {
         }
         let value = decode(raw_value).ok_or_else(|| Error::malformed(field, "it is not valid UTF-8 once decoded"))?;
         *slot = Some(value);
+    }
+    // One pass with a hash set, not a comparison with every earlier key: a
+    // URL with many parameters costs time in proportion to its length.
+    if received.extra.len() > 1 {
+        let mut seen = HashSet::with_capacity(received.extra.len());
+        if !received.extra.iter().all(|(key, _)| seen.insert(key.as_ref())) {
+            return Err(Error::Duplicate { field: Field::Params });
+        }
     }
     Ok(received)
 }
@@ -230,11 +328,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_of_handles_urls_bare_queries_and_fragments() {
+    fn query_of_reads_a_url_after_its_question_mark_and_a_bare_query_whole() {
         assert_eq!(query_of("https://x.test/p?a=1&b=2#f?g"), "a=1&b=2");
+        assert_eq!(query_of("/widget?a=1"), "a=1", "a request target is a URL");
         assert_eq!(query_of("a=1&b=2"), "a=1&b=2");
         assert_eq!(query_of("?a=1"), "a=1");
-        assert_eq!(query_of("https://x.test/#frag?a=1"), "https://x.test/");
+        assert_eq!(query_of("a=1#frag"), "a=1");
+        // A URL without `?` has no query, even when its path looks like one.
+        assert_eq!(query_of("https://x.test/#frag?a=1"), "");
+        assert_eq!(query_of("https://w.test/x&orgId=org_1&email=a"), "");
+        assert_eq!(query_of("/x&orgId=org_1"), "");
+        // A bare query string's first name has no `scheme:` before its `=`.
+        assert_eq!(query_of("orgId=org:1&a=b"), "orgId=org:1&a=b");
+        assert_eq!(query_of("x-y.z+w:rest"), "");
+    }
+
+    #[test]
+    fn limits_are_checked_before_anything_is_decoded() {
+        let limits = InputLimits { max_url_len: 20, max_params: 2 };
+        assert!(matches!(
+            parse_params("a=%FF&bbbbbbbbbbbbbbbbbbbbbb=1", &limits),
+            Err(Error::TooLarge { limit: Limit::UrlLength, max: 20 })
+        ));
+        assert!(matches!(parse_params("a=1&&&b=2", &limits), Ok(_)), "empty pairs do not count");
+        assert!(matches!(
+            parse_params("a=1&b=2&c=%FF", &limits),
+            Err(Error::TooLarge { limit: Limit::ParamCount, max: 2 })
+        ));
+    }
+
+    #[test]
+    fn a_repeated_extra_parameter_is_a_duplicate_wherever_it_is() {
+        let limits = InputLimits::default();
+        let many: String = (0..500).map(|i| format!("k{i}=v&")).collect();
+        assert!(parse_params(&many, &limits).is_ok());
+        let repeated = format!("{many}k0=again");
+        assert!(matches!(parse_params(&repeated, &limits), Err(Error::Duplicate { field: Field::Params })));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::identity::{check_email, check_nonce, check_org_id, check_timestamp, n
 use crate::mac::{self, MacKey};
 use crate::nonce::{MemoryNonceStore, NonceStore};
 use crate::secret::{strong_key, Secret, SecretList};
-use crate::url::{check_name, parse_params};
+use crate::url::{check_name, parse_params, InputLimits};
 
 /// How far a timestamp may be from the verifier's clock, either way, by default
 /// (as Stripe and Standard Webhooks use).
@@ -38,6 +38,7 @@ pub struct Verifier {
     keys: Vec<MacKey>,
     org_id: String,
     tolerance_ms: u64,
+    limits: InputLimits,
     store: Arc<dyn NonceStore>,
 }
 
@@ -54,6 +55,7 @@ impl Verifier {
             keys,
             org_id: org_id.to_owned(),
             tolerance_ms: DEFAULT_TOLERANCE_MS,
+            limits: InputLimits::default(),
             store: Arc::new(MemoryNonceStore::default()),
         })
     }
@@ -61,6 +63,28 @@ impl Verifier {
     /// Accept timestamps at most this far from the clock, either way.
     pub fn with_tolerance_ms(mut self, tolerance_ms: u64) -> Self {
         self.tolerance_ms = tolerance_ms;
+        self
+    }
+
+    /// Read URLs of at most `max_url_len` bytes (default
+    /// [`DEFAULT_MAX_URL_LEN`](crate::DEFAULT_MAX_URL_LEN), 64 KiB); a longer
+    /// one is refused unread with `TooLarge`.
+    pub fn with_max_url_len(mut self, max_url_len: usize) -> Self {
+        self.limits.max_url_len = max_url_len;
+        self
+    }
+
+    /// Read URLs of at most `max_params` query parameters, signed ones
+    /// included (default [`DEFAULT_MAX_PARAMS`](crate::DEFAULT_MAX_PARAMS),
+    /// 1000); more is refused with `TooLarge`.
+    pub fn with_max_params(mut self, max_params: usize) -> Self {
+        self.limits.max_params = max_params;
+        self
+    }
+
+    /// Both input limits at once.
+    pub fn with_limits(mut self, limits: InputLimits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -78,6 +102,11 @@ impl Verifier {
         self.tolerance_ms
     }
 
+    /// What this verifier reads of a URL before checking its signature.
+    pub fn limits(&self) -> InputLimits {
+        self.limits
+    }
+
     /// Verifies a full widget URL or a bare query string against the system clock.
     pub fn verify_url(&self, url: &str) -> Result<VerifiedIdentity> {
         self.verify_url_at(url, now_ms())
@@ -86,7 +115,7 @@ impl Verifier {
     /// Verifies as if the clock read `now_ms` (Unix milliseconds).
     pub fn verify_url_at(&self, url: &str, now_ms: u64) -> Result<VerifiedIdentity> {
         // 1. Parse and apply the field rules.
-        let fields = SignedFields::parse(url)?;
+        let fields = SignedFields::parse(url, &self.limits)?;
         // 2. Org.
         if fields.org_id != self.org_id {
             return Err(Error::WrongOrg { expected: self.org_id.clone(), actual: fields.org_id.into_owned() });
@@ -139,14 +168,16 @@ impl fmt::Debug for Verifier {
             .field("org_id", &self.org_id)
             .field("secrets", &format_args!("<{} redacted>", self.keys.len()))
             .field("tolerance_ms", &self.tolerance_ms)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
 
 /// The org a widget URL claims, for routing a multi-tenant server to that org's
 /// verifier. Nothing is verified: the verifier still checks everything.
+/// It reads at most the default [`InputLimits`] (`TooLarge` past them).
 pub fn org_id_of(url: &str) -> Result<String> {
-    let received = parse_params(url)?;
+    let received = parse_params(url, &InputLimits::default())?;
     let org_id = received.org_id.ok_or(Error::Missing { field: Field::OrgId })?;
     check_org_id(&org_id)?;
     Ok(org_id.into_owned())
@@ -166,8 +197,8 @@ struct SignedFields<'a> {
 }
 
 impl<'a> SignedFields<'a> {
-    fn parse(url: &'a str) -> Result<Self> {
-        let received = parse_params(url)?;
+    fn parse(url: &'a str, limits: &InputLimits) -> Result<Self> {
+        let received = parse_params(url, limits)?;
         let org_id = received.org_id.ok_or(Error::Missing { field: Field::OrgId })?;
         let email = received.email.ok_or(Error::Missing { field: Field::Email })?;
         let timestamp = received.timestamp.ok_or(Error::Missing { field: Field::Timestamp })?;

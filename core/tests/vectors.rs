@@ -171,6 +171,12 @@ fn verifier_for(case: &Value) -> userhash::Result<Verifier> {
     if let Some(t) = case.get("tolerance_ms").and_then(Value::as_u64) {
         verifier = verifier.with_tolerance_ms(t);
     }
+    if let Some(n) = case.get("max_url_len").and_then(Value::as_u64) {
+        verifier = verifier.with_max_url_len(n as usize);
+    }
+    if let Some(n) = case.get("max_params").and_then(Value::as_u64) {
+        verifier = verifier.with_max_params(n as usize);
+    }
     let store: Arc<dyn NonceStore> = match case.get("store").map(|st| s(&st["kind"])) {
         None => return Ok(verifier),
         Some("memory") => Arc::new(MemoryNonceStore::new(case["store"]["capacity"].as_u64().unwrap() as usize)),
@@ -184,6 +190,8 @@ fn verifier_for(case: &Value) -> userhash::Result<Verifier> {
 fn verification_cases() {
     let v = load("verify.json");
     assert_eq!(v["default_tolerance_ms"].as_u64(), Some(userhash::DEFAULT_TOLERANCE_MS));
+    assert_eq!(v["default_max_url_len"].as_u64(), Some(userhash::DEFAULT_MAX_URL_LEN as u64));
+    assert_eq!(v["default_max_params"].as_u64(), Some(userhash::DEFAULT_MAX_PARAMS as u64));
     let mut variants_seen = BTreeSet::new();
     for case in items(&v, "cases") {
         let name = s(&case["name"]);
@@ -232,6 +240,7 @@ fn verification_cases() {
         "Replayed",
         "StoreFull",
         "StoreUnavailable",
+        "TooLarge",
     ]
     .iter()
     .map(|x| x.to_string())
@@ -261,6 +270,10 @@ fn check_error_fields(name: &str, err: &Error, fields: &Value) {
         Error::Expired { age_ms, .. } => assert_eq!(Some(*age_ms), want("age_ms").and_then(Value::as_u64), "{name}"),
         Error::FromFuture { ahead_ms, .. } => {
             assert_eq!(Some(*ahead_ms), want("ahead_ms").and_then(Value::as_u64), "{name}")
+        }
+        Error::TooLarge { limit, max } => {
+            assert_eq!(Some(limit.as_str()), want("limit").and_then(Value::as_str), "{name}");
+            assert_eq!(Some(*max as u64), want("max").and_then(Value::as_u64), "{name}");
         }
         other => panic!("{name}: no field check for {other:?}"),
     }

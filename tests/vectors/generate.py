@@ -19,6 +19,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_TOLERANCE_MS = 300_000
+DEFAULT_MAX_URL_LEN = 64 * 1024
+DEFAULT_MAX_PARAMS = 1_000
 
 
 def mac(secret: str, message: str) -> str:
@@ -56,6 +58,8 @@ KNOWN_HASH = "959217e5001533694e1f8ac122e7c24eef04409d31f9e9b5227cf2165b6e6d82"
 SECRET = "whsec_9f2c4e7a1b3d5f60a8c2e4b6d8f0a1c3"
 OLD_SECRET = "whsec_old_4b1e7d0c9a8f6e5d4c3b2a19"
 OTHER_ORG_SECRET = "whsec_other_org_5a6b7c8d9e0f1a2b"
+# The forgery of SPEC 1.4: an identifier hash of this is the signed identity's user_hash.
+CROSS_SCHEME_IDENTIFIER = "victim@example.com|1712345678901|org_123|any-nonce-1"
 
 
 def identifier_vectors():
@@ -67,6 +71,7 @@ def identifier_vectors():
         ("email with a plus", SECRET, "a+b@x.com"),
         ("email, upper case differs from lower case", SECRET, "Jane.Doe@Example.com"),
         ("identifier with inner spaces, signed as given", SECRET, "user 42 of org 7"),
+        ("identifier with pipes that is not an identity message, signed as given", SECRET, "team|support|lead"),
         ("identifier with a trailing newline is signed as given", SECRET, "user-42\n"),
         ("non-ASCII identifier is signed as UTF-8", SECRET, "zoë@exämple.com"),
         ("emoji identifier", SECRET, "user-\U0001F600"),
@@ -102,6 +107,10 @@ def identifier_vectors():
         {"name": "empty identifier is never valid", "secret": SECRET, "identifier": "", "hash": mac(SECRET, ""), "valid": False},
         {"name": "identifier over 4096 bytes is never valid", "secret": SECRET, "identifier": "i" * 4097,
          "hash": mac(SECRET, "i" * 4097), "valid": False},
+        {"name": "a signed-identity message is never a valid identifier (SPEC 1.4), even with its true HMAC",
+         "secret": SECRET, "identifier": CROSS_SCHEME_IDENTIFIER, "hash": mac(SECRET, CROSS_SCHEME_IDENTIFIER), "valid": False},
+        {"name": "an identifier with pipes that is not an identity message is signed as given",
+         "secret": SECRET, "identifier": "a|b|c|d", "hash": mac(SECRET, "a|b|c|d"), "valid": True},
     ]
     errors = [
         {"name": "empty secret", "secret": "", "identifier": "user-42", "error": "WeakSecret", "field": "secret", "operation": "sign"},
@@ -109,6 +118,8 @@ def identifier_vectors():
         {"name": "15-byte secret on verify", "secret": "0123456789abcde", "identifier": "user-42", "hash": h, "error": "WeakSecret", "field": "secret", "operation": "verify"},
         {"name": "empty identifier", "secret": SECRET, "identifier": "", "error": "Malformed", "field": "identifier", "operation": "sign"},
         {"name": "4097-byte identifier", "secret": SECRET, "identifier": "i" * 4097, "error": "Malformed", "field": "identifier", "operation": "sign"},
+        {"name": "an identifier that is a signed-identity message is refused (SPEC 1.4): its hash would be that identity's user_hash",
+         "secret": SECRET, "identifier": CROSS_SCHEME_IDENTIFIER, "error": "Malformed", "field": "identifier", "operation": "sign"},
     ]
     return {
         "description": "Scheme 1 (SPEC 1.1): hex(HMAC-SHA256(key = secret, message = identifier)).",
@@ -237,6 +248,7 @@ def widget_url_vectors():
     add("characters WHATWG leaves alone and ones it encodes", "https://widget.example.com/",
         "jane@example.com", "*-._~!'()",
         [("q", "a=b&c d+e/f?g#h%i")])
+    add("a path as the base URL (same site)", "/widget?lang=en", "jane@example.com")
     add("base URL with a query keeps it", "https://widget.example.com/?lang=en", "jane@example.com")
     add("base URL ending in ? gets no extra separator", "https://widget.example.com/?", "jane@example.com")
     add("base URL ending in & gets no extra separator", "https://widget.example.com/?lang=en&", "jane@example.com")
@@ -255,6 +267,7 @@ def widget_url_vectors():
         err("extra param with an empty key", "params", [("", "x")]),
         err("the same extra param twice", "params", [("theme", "dark"), ("theme", "light")]),
         err("empty base URL", "base_url", base=""),
+        err("base URL without a scheme (read as a bare query string)", "base_url", base="widget.example.com/chat"),
         err("base URL with a space", "base_url", base="https://widget.example.com/a b"),
         err("base URL with a newline", "base_url", base="https://widget.example.com/\n"),
         err("base URL whose query already sets email", "base_url", base="https://widget.example.com/?email=x%40y.z"),
@@ -311,8 +324,10 @@ def fail(error, field=None, message_contains=None, fields=None):
 def verify_vectors():
     cases = []
 
-    def case(name, checks, secrets=(SECRET,), org_id=ORG, tolerance_ms=None, store=None):
+    def case(name, checks, secrets=(SECRET,), org_id=ORG, tolerance_ms=None, store=None,
+             max_url_len=None, max_params=None):
         cases.append({"name": name, "secrets": list(secrets), "org_id": org_id, "tolerance_ms": tolerance_ms,
+                      "max_url_len": max_url_len, "max_params": max_params,
                       "store": store or {"kind": "memory", "capacity": 1000},
                       "checks": [{"url": u, "now_ms": n, "expect": e} for u, n, e in checks]})
 
@@ -322,6 +337,9 @@ def verify_vectors():
     case("valid bare query string", [(q, NOW, ok())])
     case("valid query string with a leading ?", [("?" + q, NOW, ok())])
     case("a fragment is not part of the query", [(base + q + "#frag", NOW, ok())])
+    case("a path with a query is a URL (a server's request target)", [("/widget?" + q, NOW, ok())])
+    case("a URL without ? has no query, even when its path looks like one",
+         [("https://widget.example.com/x&" + q, NOW, fail("Missing", "org_id"))])
     case("upper-case user_hash is accepted", [(signed_query(user_hash=h.upper())[0], NOW, ok())])
     qn, _ = signed_query(name="Jane Q. Public", params=[("theme", "dark"), ("support_locale", "fr-CA")])
     case("name and extra params are returned (they are not signed)",
@@ -408,6 +426,18 @@ def verify_vectors():
     case("malformed: a newline in the name", [(q + "&name=Jane%0ADoe", NOW, fail("Malformed", "name"))])
     case("malformed: a parameter name that is invalid UTF-8", [(q + "&%FF=x", NOW, fail("Malformed", "params"))])
 
+    # Input limits (SPEC 3): refused unread, before any decoding or MAC
+    case("a URL of exactly max_url_len bytes is read", [(q, NOW, ok())], max_url_len=len(q))
+    case("a URL one byte over max_url_len is refused unread",
+         [(q, NOW, fail("TooLarge", fields={"limit": "max_url_len", "max": len(q) - 1}))], max_url_len=len(q) - 1)
+    case("exactly max_params parameters are read; empty pairs do not count",
+         [(q + "&&theme=dark", NOW, ok(params={"theme": "dark"}))], max_params=6)
+    case("one parameter over max_params is refused unread",
+         [(q + "&theme=dark&lang=fr", NOW, fail("TooLarge", fields={"limit": "max_params", "max": 6}))], max_params=6)
+    extras = "".join(f"&p{i}=x" for i in range(DEFAULT_MAX_PARAMS - 5 + 1))
+    case(f"more than the default {DEFAULT_MAX_PARAMS} parameters is refused unread",
+         [(q + extras, NOW, fail("TooLarge", fields={"limit": "max_params", "max": DEFAULT_MAX_PARAMS}))])
+
     # Order of the checks: parse, org, signature, freshness, replay
     case("wrong org", [(signed_query(org_id="org_999")[0], NOW, fail("WrongOrg", fields={"expected": ORG, "actual": "org_999"}))])
     case("wrong org is reported before a bad signature",
@@ -447,11 +477,16 @@ def verify_vectors():
         {"url": drop("orgId"), "error": "Missing", "field": "org_id"},
         {"url": q + "&orgId=org_999", "error": "Duplicate", "field": "org_id"},
         {"url": replace("orgId", "org%7C1"), "error": "Malformed", "field": "org_id"},
+        {"url": "https://widget.example.com/x&" + q, "error": "Missing", "field": "org_id"},
+        {"url": "/widget?" + q, "org_id": ORG},
     ]
     return {
         "description": "Verifier (SPEC 3): each case builds one Verifier (secrets, org_id, tolerance_ms or the default "
-                       f"{DEFAULT_TOLERANCE_MS} when null, store) and runs its checks in order with verify_url_at(url, now_ms).",
+                       f"{DEFAULT_TOLERANCE_MS} when null, max_url_len and max_params or the defaults when null, store) "
+                       "and runs its checks in order with verify_url_at(url, now_ms).",
         "default_tolerance_ms": DEFAULT_TOLERANCE_MS,
+        "default_max_url_len": DEFAULT_MAX_URL_LEN,
+        "default_max_params": DEFAULT_MAX_PARAMS,
         "cases": cases,
         "config_errors": config_errors,
         "org_id_of": org_of,

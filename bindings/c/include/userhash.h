@@ -42,11 +42,17 @@
 // How many live nonces a verifier's own memory store holds by default.
 #define USERHASH_DEFAULT_STORE_CAPACITY 100000
 
+// The longest URL a verifier reads by default, in bytes.
+#define USERHASH_DEFAULT_MAX_URL_LEN 65536
+
+// The most query parameters a verifier reads by default.
+#define USERHASH_DEFAULT_MAX_PARAMS 1000
+
 // What every fallible function returns: `USERHASH_OK` (0) or why it failed.
 //
-// The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE` are
-// the error variants of SPEC.md, in its order; the last three are the C
-// API's own. The numbers are stable. `userhash_status_message` gives a fixed
+// The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE`, and
+// `USERHASH_TOO_LARGE`, are the error variants of SPEC.md; `12` to `14` are
+// the C API's own. The numbers are stable: a new variant gets the next one. `userhash_status_message` gives a fixed
 // sentence for a code, `userhash_last_error_message` the detailed message of
 // the calling thread's last failed call.
 typedef enum {
@@ -81,6 +87,11 @@ typedef enum {
   USERHASH_BUFFER_TOO_SMALL = 13,
   // A bug in userhash (a caught panic); the message says where.
   USERHASH_INTERNAL = 14,
+  // `TooLarge`: the URL is longer, or has more parameters, than the
+  // verifier reads before checking the signature
+  // (`userhash_last_error_field` names the limit: "max_url_len" or
+  // "max_params").
+  USERHASH_TOO_LARGE = 15,
 } userhash_status;
 
 // Scheme 1 with the secret's key blocks computed once (opaque): for a
@@ -429,7 +440,8 @@ const char *userhash_last_error_message(void);
 
 // The field the calling thread's last error is about, as SPEC.md names it
 // ("secret", "identifier", "email", "org_id", "timestamp", "nonce",
-// "user_hash", "name", "params", "base_url"), or NULL when it has none.
+// "user_hash", "name", "params", "base_url"; for `USERHASH_TOO_LARGE` the
+// limit, "max_url_len" or "max_params"), or NULL when it has none.
 // Valid until the thread's next call into userhash.
 const char *userhash_last_error_field(void);
 
@@ -470,6 +482,17 @@ void userhash_verifier_free(userhash_verifier **verifier);
 // `verifier` must be a live verifier that no other thread is using.
 userhash_status userhash_verifier_set_tolerance_ms(userhash_verifier *verifier,
                                                    uint64_t tolerance_ms);
+
+// Sets the most a URL may have before the verifier refuses it unread with
+// `USERHASH_TOO_LARGE`: `max_url_len` bytes and `max_params` query
+// parameters (defaults `USERHASH_DEFAULT_MAX_URL_LEN` and
+// `USERHASH_DEFAULT_MAX_PARAMS`, far above any real widget URL).
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using.
+userhash_status userhash_verifier_set_limits(userhash_verifier *verifier,
+                                             size_t max_url_len,
+                                             size_t max_params);
 
 // Gives the verifier a new memory nonce store of its own that holds at most
 // `capacity` live nonces (0 refuses every URL with `USERHASH_STORE_FULL`).

@@ -72,6 +72,10 @@ pub const USERHASH_MAX_ORG_ID_LEN: usize = 128;
 pub const USERHASH_DEFAULT_TOLERANCE_MS: u64 = 300_000;
 /// How many live nonces a verifier's own memory store holds by default.
 pub const USERHASH_DEFAULT_STORE_CAPACITY: usize = 100_000;
+/// The longest URL a verifier reads by default, in bytes.
+pub const USERHASH_DEFAULT_MAX_URL_LEN: usize = 65_536;
+/// The most query parameters a verifier reads by default.
+pub const USERHASH_DEFAULT_MAX_PARAMS: usize = 1_000;
 
 // The header's numbers are literals (cbindgen cannot read another crate's
 // constants); these make the build fail if the core's ever differ.
@@ -83,6 +87,8 @@ const _: () = {
     assert!(USERHASH_MAX_ORG_ID_LEN == userhash_core::MAX_ORG_ID_LEN);
     assert!(USERHASH_DEFAULT_TOLERANCE_MS == userhash_core::DEFAULT_TOLERANCE_MS);
     assert!(USERHASH_DEFAULT_STORE_CAPACITY == userhash_core::nonce::DEFAULT_CAPACITY);
+    assert!(USERHASH_DEFAULT_MAX_URL_LEN == userhash_core::DEFAULT_MAX_URL_LEN);
+    assert!(USERHASH_DEFAULT_MAX_PARAMS == userhash_core::DEFAULT_MAX_PARAMS);
 };
 
 // The header promises that one handle may be used by several threads at

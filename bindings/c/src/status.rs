@@ -13,9 +13,9 @@ use userhash_core::Error;
 
 /// What every fallible function returns: `USERHASH_OK` (0) or why it failed.
 ///
-/// The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE` are
-/// the error variants of SPEC.md, in its order; the last three are the C
-/// API's own. The numbers are stable. `userhash_status_message` gives a fixed
+/// The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE`, and
+/// `USERHASH_TOO_LARGE`, are the error variants of SPEC.md; `12` to `14` are
+/// the C API's own. The numbers are stable: a new variant gets the next one. `userhash_status_message` gives a fixed
 /// sentence for a code, `userhash_last_error_message` the detailed message of
 /// the calling thread's last failed call.
 #[repr(C)]
@@ -53,6 +53,11 @@ pub enum userhash_status {
     USERHASH_BUFFER_TOO_SMALL = 13,
     /// A bug in userhash (a caught panic); the message says where.
     USERHASH_INTERNAL = 14,
+    /// `TooLarge`: the URL is longer, or has more parameters, than the
+    /// verifier reads before checking the signature
+    /// (`userhash_last_error_field` names the limit: "max_url_len" or
+    /// "max_params").
+    USERHASH_TOO_LARGE = 15,
 }
 
 use userhash_status::*;
@@ -85,6 +90,7 @@ fn status_of(e: &Error) -> userhash_status {
         Error::Replayed => USERHASH_REPLAYED,
         Error::StoreFull { .. } => USERHASH_STORE_FULL,
         Error::StoreUnavailable { .. } => USERHASH_STORE_UNAVAILABLE,
+        Error::TooLarge { .. } => USERHASH_TOO_LARGE,
         // No catch-all: the core's Error is exhaustive, so a new variant stops
         // this build until it has a status of its own.
     }
@@ -119,7 +125,10 @@ impl LastError {
                 LastError {
                     status: status_of(&e),
                     message: c_text(&e.to_string()),
-                    field: e.field().map(|f| c_text(f.as_str())),
+                    field: match &e {
+                        Error::TooLarge { limit, .. } => Some(c_text(limit.as_str())),
+                        _ => e.field().map(|f| c_text(f.as_str())),
+                    },
                     ms,
                 }
             }
@@ -204,6 +213,7 @@ pub extern "C" fn userhash_status_message(status: c_int) -> *const c_char {
         12 => c"invalid argument: a NULL pointer, an impossible length, or text that is not UTF-8",
         13 => c"an output buffer is too small",
         14 => c"internal error in userhash (a bug; please report it)",
+        15 => c"the URL is larger than the verifier reads; it was refused unread",
         _ => c"unknown userhash status",
     };
     text.as_ptr()
@@ -231,6 +241,7 @@ pub extern "C" fn userhash_status_name(status: c_int) -> *const c_char {
         12 => c"InvalidArgument",
         13 => c"BufferTooSmall",
         14 => c"Internal",
+        15 => c"TooLarge",
         _ => c"Unknown",
     };
     text.as_ptr()
@@ -255,7 +266,8 @@ pub extern "C" fn userhash_last_error_message() -> *const c_char {
 
 /// The field the calling thread's last error is about, as SPEC.md names it
 /// ("secret", "identifier", "email", "org_id", "timestamp", "nonce",
-/// "user_hash", "name", "params", "base_url"), or NULL when it has none.
+/// "user_hash", "name", "params", "base_url"; for `USERHASH_TOO_LARGE` the
+/// limit, "max_url_len" or "max_params"), or NULL when it has none.
 /// Valid until the thread's next call into userhash.
 #[no_mangle]
 pub extern "C" fn userhash_last_error_field() -> *const c_char {

@@ -131,6 +131,26 @@ pub unsafe extern "C" fn userhash_verifier_set_tolerance_ms(
     })
 }
 
+/// Sets the most a URL may have before the verifier refuses it unread with
+/// `USERHASH_TOO_LARGE`: `max_url_len` bytes and `max_params` query
+/// parameters (defaults `USERHASH_DEFAULT_MAX_URL_LEN` and
+/// `USERHASH_DEFAULT_MAX_PARAMS`, far above any real widget URL).
+///
+/// # Safety
+/// `verifier` must be a live verifier that no other thread is using.
+#[no_mangle]
+pub unsafe extern "C" fn userhash_verifier_set_limits(
+    verifier: *mut userhash_verifier,
+    max_url_len: usize,
+    max_params: usize,
+) -> userhash_status {
+    guard(|| {
+        let v = target(verifier, "verifier")?;
+        v.inner = v.inner.clone().with_max_url_len(max_url_len).with_max_params(max_params);
+        Ok(())
+    })
+}
+
 /// Gives the verifier a new memory nonce store of its own that holds at most
 /// `capacity` live nonces (0 refuses every URL with `USERHASH_STORE_FULL`).
 /// Nonces remembered so far are forgotten.

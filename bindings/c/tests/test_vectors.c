@@ -259,6 +259,12 @@ static userhash_status verifier_for(const json_t *c, userhash_verifier **out) {
     if (json_is_integer(tolerance))
         CHECK_STATUS(seen(userhash_verifier_set_tolerance_ms(*out, (uint64_t)json_integer_value(tolerance))),
                      USERHASH_OK);
+    const json_t *max_url_len = json_object_get(c, "max_url_len"), *max_params = json_object_get(c, "max_params");
+    if (json_is_integer(max_url_len) || json_is_integer(max_params)) {
+        size_t len = json_is_integer(max_url_len) ? (size_t)json_integer_value(max_url_len) : USERHASH_DEFAULT_MAX_URL_LEN;
+        size_t params = json_is_integer(max_params) ? (size_t)json_integer_value(max_params) : USERHASH_DEFAULT_MAX_PARAMS;
+        CHECK_STATUS(seen(userhash_verifier_set_limits(*out, len, params)), USERHASH_OK);
+    }
     const json_t *store = json_object_get(c, "store");
     if (store != NULL) {
         const char *kind = jcstr(store, "kind");
@@ -300,9 +306,20 @@ static void check_verified(const userhash_verified_identity *got, const json_t *
     }
 }
 
-/* `fields` of an expected rejection: WrongOrg's orgs, Expired's age, FromFuture's lead. */
+/* `fields` of an expected rejection: WrongOrg's orgs, Expired's age, FromFuture's lead, TooLarge's limit. */
 static void check_error_fields(const json_t *fields) {
     const char *message = userhash_last_error_message();
+    const json_t *limit = json_object_get(fields, "limit"), *max = json_object_get(fields, "max");
+    if (limit != NULL) {
+        const char *have = userhash_last_error_field();
+        CHECK(have != NULL && strcmp(have, json_string_value(limit)) == 0, "limit %s, want %s", have ? have : "(none)",
+              json_string_value(limit));
+    }
+    if (max != NULL) {
+        char number[32];
+        snprintf(number, sizeof number, " %lld ", (long long)json_integer_value(max));
+        CHECK(strstr(message, number) != NULL, "max%snot in: %s", number, message);
+    }
     const char *org_keys[] = {"expected", "actual"};
     for (int k = 0; k < 2; k++) {
         const json_t *org = json_object_get(fields, org_keys[k]);
@@ -327,6 +344,10 @@ void test_verify_vectors(const char *dir) {
     begin_case("verify.json", "default tolerance");
     CHECK(json_integer_value(json_object_get(v, "default_tolerance_ms")) == USERHASH_DEFAULT_TOLERANCE_MS,
           "USERHASH_DEFAULT_TOLERANCE_MS differs from the vectors'");
+    CHECK(json_integer_value(json_object_get(v, "default_max_url_len")) == USERHASH_DEFAULT_MAX_URL_LEN,
+          "USERHASH_DEFAULT_MAX_URL_LEN differs from the vectors'");
+    CHECK(json_integer_value(json_object_get(v, "default_max_params")) == USERHASH_DEFAULT_MAX_PARAMS,
+          "USERHASH_DEFAULT_MAX_PARAMS differs from the vectors'");
     end_case();
 
     json_array_foreach(json_object_get(v, "cases"), i, c) {

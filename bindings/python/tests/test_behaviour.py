@@ -74,6 +74,7 @@ def every_error():
         "Replayed": raised(replay.verify_url_at, url, T0),
         "StoreFull": raised(full.verify_url_at, signed_url(nonce="nonce-0002"), T0),
         "StoreUnavailable": raised(down.verify_url_at, url, T0),
+        "TooLarge": raised(userhash.Verifier([SECRET], ORG, max_url_len=10).verify_url_at, url, T0),
     }
 
 
@@ -89,6 +90,7 @@ EXPECTED_FIELDS = {
     "Replayed": {},
     "StoreFull": {"capacity": 1},
     "StoreUnavailable": {},
+    "TooLarge": {"limit": "max_url_len", "max": 10},
 }
 
 

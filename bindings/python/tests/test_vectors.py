@@ -16,7 +16,7 @@ WYCHEPROOF = load("wycheproof_hmac_sha256_test.json")
 
 SPEC_3_OUTCOMES = {
     "ok", "Missing", "Malformed", "Duplicate", "WrongOrg", "Mismatch",
-    "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable",
+    "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable", "TooLarge",
 }
 
 
@@ -192,11 +192,16 @@ def verifier_for(case):
         nonce_store = FailingStore()
     else:
         raise AssertionError(f"unknown store kind {store['kind']}")
-    return userhash.Verifier(case["secrets"], case["org_id"], case.get("tolerance_ms"), nonce_store)
+    return userhash.Verifier(
+        case["secrets"], case["org_id"], case.get("tolerance_ms"), nonce_store,
+        max_url_len=case.get("max_url_len"), max_params=case.get("max_params"),
+    )
 
 
-def test_default_tolerance():
-    assert userhash.Verifier(["0123456789abcdef"], "org_1").tolerance_ms == VERIFY["default_tolerance_ms"]
+def test_default_tolerance_and_limits():
+    verifier = userhash.Verifier(["0123456789abcdef"], "org_1")
+    assert verifier.tolerance_ms == VERIFY["default_tolerance_ms"]
+    assert (verifier.max_url_len, verifier.max_params) == (VERIFY["default_max_url_len"], VERIFY["default_max_params"])
 
 
 def check_outcome(case, step, check, result_or_error):

@@ -339,8 +339,10 @@ class Verifier:
     during a rotation. ``tolerance_ms``: how far a timestamp may be from now
     (default 300 000). ``nonce_store``: a ``MemoryNonceStore``, a
     ``RedisNonceStore`` (several processes), or your own ``NonceStore``
-    subclass (default: a memory store of its own). Share one verifier between
-    threads.
+    subclass (default: a memory store of its own). ``max_url_len`` and
+    ``max_params``: the most a URL may have before it is refused unread with
+    ``UserHashError.TooLarge`` (defaults 65 536 bytes and 1000 parameters,
+    far above any real widget URL). Share one verifier between threads.
     """
 
     __slots__ = ("_inner",)
@@ -351,11 +353,17 @@ class Verifier:
         org_id: Text,
         tolerance_ms: typing.Optional[int] = None,
         nonce_store: typing.Optional[NonceStore] = None,
+        *,
+        max_url_len: typing.Optional[int] = None,
+        max_params: typing.Optional[int] = None,
     ) -> None:
         encoded = _secrets(secrets)
         if isinstance(nonce_store, _RustNonceStore) and _calls_rust_only(nonce_store):
             nonce_store = nonce_store._inner
-        self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store)
+        self._inner = _ffi.Verifier(
+            encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store, max_url_len, max_params
+        )
+
 
     @property
     def org_id(self) -> str:
@@ -364,6 +372,14 @@ class Verifier:
     @property
     def tolerance_ms(self) -> int:
         return self._inner.tolerance_ms()
+
+    @property
+    def max_url_len(self) -> int:
+        return self._inner.max_url_len()
+
+    @property
+    def max_params(self) -> int:
+        return self._inner.max_params()
 
     def verify_url(self, url: Text) -> VerifiedIdentity:
         """Verifies a widget URL (or its query string) now. Raises a

@@ -37,6 +37,10 @@ pub enum UserHashError {
     /// The memory nonce store is full of live nonces.
     #[error("{message}")]
     StoreFull { capacity: u64, message: String },
+    /// The URL is longer, or has more parameters, than the verifier reads
+    /// before checking the signature; `limit` is `max_url_len` or `max_params`.
+    #[error("{message}")]
+    TooLarge { limit: String, max: u64, message: String },
     /// The nonce store could not answer; the request was refused (fail closed).
     #[error("{message}")]
     StoreUnavailable { reason: String, message: String },
@@ -60,6 +64,9 @@ impl From<Error> for UserHashError {
             Error::Replayed => Self::Replayed { message },
             Error::StoreFull { capacity } => Self::StoreFull { capacity: capacity as u64, message },
             Error::StoreUnavailable { reason } => Self::StoreUnavailable { reason, message },
+            Error::TooLarge { limit, max } => {
+                Self::TooLarge { limit: limit.as_str().to_owned(), max: max as u64, message }
+            }
         }
     }
 }

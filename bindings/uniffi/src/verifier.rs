@@ -20,18 +20,29 @@ impl Verifier {
     /// `secrets`: the current secret first, then previous ones still accepted
     /// during a rotation. `tolerance_ms`: how far a timestamp may be from now
     /// (default 300 000). `nonce_store`: where nonces are remembered (default:
-    /// a memory store of its own).
-    #[uniffi::constructor(default(tolerance_ms = None, nonce_store = None))]
+    /// a memory store of its own). `max_url_len` and `max_params`: the most
+    /// a URL may have before it is refused unread (`TooLarge`; defaults
+    /// 65 536 bytes and 1000 parameters).
+    #[uniffi::constructor(default(tolerance_ms = None, nonce_store = None, max_url_len = None, max_params = None))]
     pub fn new(
         secrets: Vec<Vec<u8>>,
         org_id: &[u8],
         tolerance_ms: Option<u64>,
         nonce_store: Option<Arc<dyn NonceStore>>,
+        max_url_len: Option<u64>,
+        max_params: Option<u64>,
     ) -> Result<Self, UserHashError> {
         let org_id = text(org_id, Field::OrgId)?;
         let mut verifier = userhash::Verifier::new(secrets.into_iter().map(Secret::from), org_id)?;
         if let Some(tolerance_ms) = tolerance_ms {
             verifier = verifier.with_tolerance_ms(tolerance_ms);
+        }
+        // A limit larger than memory can hold means "no practical limit".
+        if let Some(n) = max_url_len {
+            verifier = verifier.with_max_url_len(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        if let Some(n) = max_params {
+            verifier = verifier.with_max_params(usize::try_from(n).unwrap_or(usize::MAX));
         }
         if let Some(store) = nonce_store {
             verifier = verifier.with_nonce_store(into_core(store));
@@ -47,6 +58,16 @@ impl Verifier {
     /// How far a timestamp may be from the verifier's clock, in ms.
     pub fn tolerance_ms(&self) -> u64 {
         self.0.tolerance_ms()
+    }
+
+    /// The longest URL this verifier reads, in bytes.
+    pub fn max_url_len(&self) -> u64 {
+        self.0.limits().max_url_len as u64
+    }
+
+    /// The most query parameters this verifier reads.
+    pub fn max_params(&self) -> u64 {
+        self.0.limits().max_params as u64
     }
 
     /// Verifies a widget URL (or its query string) now.

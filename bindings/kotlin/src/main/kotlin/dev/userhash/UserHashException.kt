@@ -51,6 +51,12 @@ sealed class UserHashException(override val message: String) : Exception(message
     class StoreFull(val capacity: Long, message: String) : UserHashException(message)
 
     /**
+     * The URL is longer, or has more parameters, than the verifier reads before
+     * checking the signature; [limit] is `max_url_len` or `max_params`, [max] its value.
+     */
+    class TooLarge(val limit: String, val max: Long, message: String) : UserHashException(message)
+
+    /**
      * The nonce store could not answer; the request was refused (fail closed).
      * Throw it from your own [NonceStore] when your database is down.
      */
@@ -72,6 +78,7 @@ internal fun Ffi.lift(): UserHashException = when (this) {
     is Ffi.Replayed -> UserHashException.Replayed(detail)
     is Ffi.StoreFull -> UserHashException.StoreFull(capacity.toLong(), detail)
     is Ffi.StoreUnavailable -> UserHashException.StoreUnavailable(reason, detail)
+    is Ffi.TooLarge -> UserHashException.TooLarge(limit, max.toLong(), detail)
 }.also { it.stackTrace = stackTrace }
 
 /** The facade's exception as the generated one, for an error a Kotlin [NonceStore] throws back into Rust. */
@@ -87,6 +94,7 @@ internal fun UserHashException.lower(): Ffi = when (this) {
     is UserHashException.Replayed -> Ffi.Replayed(message)
     is UserHashException.StoreFull -> Ffi.StoreFull(capacity.toULong(), message)
     is UserHashException.StoreUnavailable -> Ffi.StoreUnavailable(reason, message)
+    is UserHashException.TooLarge -> Ffi.TooLarge(limit, max.toULong(), message)
 }
 
 /** Runs a call into the generated layer, its exceptions turned into the facade's. */

@@ -17,9 +17,18 @@ class Verifier @Throws(UserHashException::class) @JvmOverloads constructor(
     orgId: String,
     toleranceMs: Long? = null,
     nonceStore: NonceStore? = null,
+    maxUrlLen: Long? = null,
+    maxParams: Long? = null,
 ) : AutoCloseable {
     private val inner: FfiVerifier =
-        utf8(orgId) { o -> rust { FfiVerifier(secrets.map(Scratch::bytes), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower()) } }
+        utf8(orgId) { o ->
+            rust {
+                FfiVerifier(
+                    secrets.map(Scratch::bytes), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower(),
+                    maxUrlLen?.toU64("maxUrlLen"), maxParams?.toU64("maxParams"),
+                )
+            }
+        }
 
     /** The organization this verifier accepts. */
     val orgId: String
@@ -28,6 +37,14 @@ class Verifier @Throws(UserHashException::class) @JvmOverloads constructor(
     /** How far a timestamp may be from the verifier's clock, in ms. */
     val toleranceMs: Long
         get() = inner.toleranceMs().toLong()
+
+    /** The longest URL this verifier reads, in bytes (longer: [UserHashException.TooLarge]). */
+    val maxUrlLen: Long
+        get() = inner.maxUrlLen().toLong()
+
+    /** The most query parameters this verifier reads. */
+    val maxParams: Long
+        get() = inner.maxParams().toLong()
 
     /**
      * Verifies a widget URL (or its query string) now.

@@ -93,11 +93,24 @@ class BehaviourTest {
     }
 
     @Test
+    fun `TooLarge names the limit and refuses before the signature`() {
+        val store = MemoryNonceStore()
+        val verifier = Verifier(listOf(secret), org, nonceStore = store, maxParams = 6)
+        val e = rejectedAs<UserHashException.TooLarge> { verifier.verifyUrlAt(url() + "&a=1&b=2", t0) }
+        assertEquals("max_params", e.limit)
+        assertEquals(6L, e.max)
+        assertTrue("max_params" in e.message)
+        // Refused unread, so its nonce was not consumed: with the same store and
+        // the default limits, the URL verifies.
+        assertEquals("a+b@example.com", Verifier(listOf(secret), org, nonceStore = store).verifyUrlAt(url() + "&a=1&b=2", t0).email)
+    }
+
+    @Test
     fun `every variant is a UserHashException and an Exception`() {
         val all = UserHashException::class.java.declaredClasses
             .filter { UserHashException::class.java.isAssignableFrom(it) }.map { it.simpleName }.toSet()
         assertEquals(
-            setOf("WeakSecret", "Malformed", "Missing", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable"),
+            setOf("WeakSecret", "Malformed", "Missing", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable", "TooLarge"),
             all,
         )
         val e: Exception = UserHashException.Replayed("x")

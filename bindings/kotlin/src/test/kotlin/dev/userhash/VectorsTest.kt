@@ -164,7 +164,10 @@ class VectorsTest {
             "failing" -> FailingStore()
             else -> error("unknown store kind ${store.getString("kind")}")
         }
-        return Verifier(case.getJSONArray("secrets").strings(), case.getString("org_id"), case.longOrNull("tolerance_ms"), nonceStore)
+        return Verifier(
+            case.getJSONArray("secrets").strings(), case.getString("org_id"), case.longOrNull("tolerance_ms"), nonceStore,
+            case.longOrNull("max_url_len"), case.longOrNull("max_params"),
+        )
     }
 
     /** Runs one case's checks in order on one verifier; returns the outcomes seen (`ok` or a variant). */
@@ -208,6 +211,8 @@ class VectorsTest {
                         "timestamp_ms" -> (outcome as UserHashException.Expired).timestampMs
                         "ahead_ms" -> (outcome as UserHashException.FromFuture).aheadMs
                         "capacity" -> (outcome as UserHashException.StoreFull).capacity
+                        "limit" -> (outcome as UserHashException.TooLarge).limit
+                        "max" -> (outcome as UserHashException.TooLarge).max
                         else -> error("$label: no such field $key in the test")
                     }
                     assertEquals(fields.get(key).toString(), got.toString(), "$label: $key")
@@ -218,8 +223,11 @@ class VectorsTest {
     }
 
     @Test
-    fun `default tolerance`() {
-        assertEquals(verify.getLong("default_tolerance_ms"), Verifier(listOf("0123456789abcdef"), "org_1").toleranceMs)
+    fun `default tolerance and limits`() {
+        val verifier = Verifier(listOf("0123456789abcdef"), "org_1")
+        assertEquals(verify.getLong("default_tolerance_ms"), verifier.toleranceMs)
+        assertEquals(verify.getLong("default_max_url_len"), verifier.maxUrlLen)
+        assertEquals(verify.getLong("default_max_params"), verifier.maxParams)
     }
 
     @TestFactory
@@ -229,7 +237,7 @@ class VectorsTest {
     fun `every rejection of SPEC 3 has a vector`() {
         val seen = verify.getJSONArray("cases").objects().flatMap { runCase(it) }.toSet()
         assertEquals(
-            setOf("ok", "Missing", "Malformed", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable"),
+            setOf("ok", "Missing", "Malformed", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable", "TooLarge"),
             seen,
         )
     }
