@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Some("bench") => suites::bench(),
         Some("bench-python") => python::bench(),
         Some("bench-redis") => suites::bench_redis(),
+        Some("bench-parse") => suites::bench_parse(),
         Some("vectors") => suites::regenerate_vectors(),
         Some("demo") => browser::demo(&args[1..]),
         Some("install-c") => c::install_command(&args[1..]),
@@ -60,6 +61,8 @@ commands:
   bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
   bench-redis      verify_url with RedisNonceStore (a redis-server of its own, on loopback)
                    against MemoryNonceStore, at 1, 8 and 32 concurrent callers
+  bench-parse      what verify_url spends before the MAC: URLs of 1 KB to 10 MB and of
+                   10 to 100 000 parameters (limits raised), and the default limits' refusal
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
   demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
   install-c --prefix DIR [--debug]

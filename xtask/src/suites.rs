@@ -123,6 +123,12 @@ pub fn bench_redis() -> Result<(), String> {
     status(&mut cmd("cargo", &["bench", "-p", "userhash", "--features", "redis", "--bench", "redis_store"]))
 }
 
+/// `cargo xtask bench-parse`: the cost of a URL before the MAC, by length
+/// and by parameter count (BENCHMARKS.md, "Parsing before the MAC").
+pub fn bench_parse() -> Result<(), String> {
+    status(&mut cmd("cargo", &["bench", "-p", "userhash", "--bench", "parse_cost"]))
+}
+
 /// `cargo xtask vectors`
 pub fn regenerate_vectors() -> Result<(), String> {
     status(&mut cmd("python3", &["tests/vectors/generate.py"]))
