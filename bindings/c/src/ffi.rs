@@ -139,6 +139,43 @@ pub(crate) unsafe fn text_out(
     Ok(())
 }
 
+/// Runs `make`, then writes the `N` bytes it returns into the caller's
+/// buffer `out` of `out_len` bytes, which must hold them (checked before
+/// `make` runs). As in [`text_out`], nothing is written before `make` has
+/// read the inputs and only those `N` bytes are touched. On every failure, a
+/// panic included, they are zeros (as many of them as `out_len` allows), so
+/// no earlier tag is left in a buffer the caller may read anyway.
+///
+/// # Safety
+/// A non-NULL `out` must point to `out_len` writable bytes.
+pub(crate) unsafe fn bytes_out<const N: usize>(
+    out: *mut u8,
+    out_len: usize,
+    what: &'static str,
+    make: impl FnOnce() -> Result<[u8; N], Failure>,
+) -> Result<(), Failure> {
+    if out.is_null() {
+        return Err(invalid(format!("{what} is NULL")));
+    }
+    // Zeroes the buffer on the way out, unless disarmed by success.
+    struct ZeroOnFailure(*mut u8, usize);
+    impl Drop for ZeroOnFailure {
+        fn drop(&mut self) {
+            // SAFETY: `out` is non-NULL and holds at least `self.1` bytes.
+            unsafe { ptr::write_bytes(self.0, 0, self.1) }
+        }
+    }
+    let zero = ZeroOnFailure(out, out_len.min(N));
+    if out_len < N {
+        return Err(Failure::BufferTooSmall { what, given: out_len, needed: N });
+    }
+    let value = make()?;
+    // `value` is the library's own copy, so it cannot overlap `out`.
+    ptr::copy_nonoverlapping(value.as_ptr(), out, N);
+    std::mem::forget(zero);
+    Ok(())
+}
+
 /// Runs `check` and writes its answer to `*out_valid`, which is false from
 /// the start, so it stays false on every failure (a panic included).
 ///

@@ -278,13 +278,23 @@ static void verifier_counts(void) {
     userhash_verifier_free(&verifier);
 }
 
+static bool all_zero(const uint8_t *bytes, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (bytes[i] != 0) return false;
+    return true;
+}
+
 static void mac_counts(void) {
-    uint8_t tag[USERHASH_TAG_LEN] = {0};
+    uint8_t tag[USERHASH_TAG_LEN];
     const uint8_t *key = (const uint8_t *)k, *message = (const uint8_t *)m;
     bool valid;
     FOR_EACH(n, null_counts) {
+        memset(tag, 0xaa, sizeof tag);
         REFUSED_NULL(userhash_hmac_sha256(NULL, n, message, strlen(m), tag, sizeof tag), n, "key");
+        CHECK(all_zero(tag, sizeof tag), "count %zu: out_tag not emptied", n);
+        memset(tag, 0xaa, sizeof tag);
         REFUSED_NULL(userhash_hmac_sha256(key, strlen(k), NULL, n, tag, sizeof tag), n, "message");
+        CHECK(all_zero(tag, sizeof tag), "count %zu: out_tag not emptied", n);
         REFUSED_NULL(userhash_hmac_sha256(key, strlen(k), message, strlen(m), NULL, n), n, "out_tag");
         valid = true;
         REFUSED_NULL(userhash_verify_hmac_sha256(NULL, n, message, strlen(m), tag, sizeof tag, &valid), n, "key");
@@ -296,8 +306,18 @@ static void mac_counts(void) {
         REFUSED_NULL(userhash_verify_hmac_sha256(key, strlen(k), message, strlen(m), NULL, n, &valid), n, "tag");
         CHECK(!valid, "count %zu: valid not cleared", n);
     }
+    /* A short buffer is emptied too, and nothing past it is written. */
+    memset(tag, 0xaa, sizeof tag);
+    CHECK_STATUS(userhash_hmac_sha256(key, strlen(k), message, strlen(m), tag, sizeof tag - 1),
+                 USERHASH_BUFFER_TOO_SMALL);
+    CHECK(all_zero(tag, sizeof tag - 1) && tag[sizeof tag - 1] == 0xaa, "the short out_tag was not just emptied");
+    memset(tag, 0xaa, sizeof tag);
+    CHECK_STATUS(userhash_hmac_sha256(key, strlen(k), message, strlen(m), tag, 0), USERHASH_BUFFER_TOO_SMALL);
+    CHECK(tag[0] == 0xaa, "a 0-byte out_tag was written to");
     FOR_EACH(n, huge_lengths) {
+        memset(tag, 0xaa, sizeof tag);
         REFUSED_SIZE(userhash_hmac_sha256(key, n, message, strlen(m), tag, sizeof tag), n, "key");
+        CHECK(all_zero(tag, sizeof tag), "count %zu: out_tag not emptied", n);
         REFUSED_SIZE(userhash_hmac_sha256(key, strlen(k), message, n, tag, sizeof tag), n, "message");
         valid = true;
         REFUSED_SIZE(userhash_verify_hmac_sha256(key, n, message, strlen(m), tag, sizeof tag, &valid), n, "key");
