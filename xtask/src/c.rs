@@ -138,7 +138,7 @@ pub fn suite() -> Result<Counts, String> {
     shared_library(&built, &lib)?;
     let lib = path_str(&lib)?.to_owned();
 
-    let sources: Vec<String> = ["main.c", "harness.c", "test_vectors.c", "test_conventions.c"]
+    let sources: Vec<String> = ["main.c", "harness.c", "test_vectors.c", "test_conventions.c", "test_counts.c"]
         .iter()
         .map(|f| format!("bindings/c/tests/{f}"))
         .collect();

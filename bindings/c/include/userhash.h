@@ -391,7 +391,9 @@ void userhash_string_free(char **string);
 
 // Raw HMAC-SHA256 of `message` under `key` (any length, even 0 or weak:
 // this is the primitive, not a scheme). Writes the `USERHASH_TAG_LEN`-byte
-// tag to `out_tag`, which must have `out_tag_len >= USERHASH_TAG_LEN` bytes.
+// tag to `out_tag`, which must have `out_tag_len >= USERHASH_TAG_LEN` bytes
+// (else `USERHASH_BUFFER_TOO_SMALL`). Only those bytes are written; whenever
+// the call fails they are zeros (as many as `out_tag_len` allows).
 //
 // # Safety
 // Each pointer must be valid for its length.

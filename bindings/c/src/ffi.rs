@@ -3,6 +3,7 @@
 //! about userhash's rules, which stay in the core.
 
 use std::ffi::c_char;
+use std::fmt::Display;
 use std::{ptr, slice, str};
 
 use crate::status::Failure;
@@ -11,16 +12,23 @@ fn invalid(message: String) -> Failure {
     Failure::InvalidArgument(message)
 }
 
-/// `len` bytes at `ptr`, which must not be NULL.
+// A caller's count or length is a claim about memory it owns, never a size
+// to allocate: it is checked here before anything is read, and the library
+// allocates only for what it then reads (`read_items` grows as it goes).
+
+/// `len` bytes at `ptr`, which must not be NULL. `what` names the argument
+/// in the message (`format_args!` for an indexed one, so no allocation).
 ///
 /// # Safety
 /// `ptr` must point to `len` readable bytes that outlive `'a`.
-pub(crate) unsafe fn bytes<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a [u8], Failure> {
+pub(crate) unsafe fn bytes<'a>(ptr: *const c_char, len: usize, what: impl Display) -> Result<&'a [u8], Failure> {
     if ptr.is_null() {
         return Err(invalid(format!("{what} is NULL (pass \"\" with length 0 for an empty value)")));
     }
     if len > isize::MAX as usize {
-        return Err(invalid(format!("{what}'s length {len} is larger than any object in memory")));
+        return Err(invalid(format!(
+            "the length of {what}, {len}, is larger than any object in memory: pass the number of bytes it holds"
+        )));
     }
     Ok(slice::from_raw_parts(ptr.cast::<u8>(), len))
 }
@@ -29,12 +37,13 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const c_char, len: usize, what: &str) -> Re
 ///
 /// # Safety
 /// As [`bytes`].
-pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a str, Failure> {
-    let raw = bytes(ptr, len, what)?;
+pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize, what: impl Display) -> Result<&'a str, Failure> {
+    let raw = bytes(ptr, len, &what)?;
     str::from_utf8(raw).map_err(|e| invalid(format!("{what} is not valid UTF-8 (at byte {})", e.valid_up_to())))
 }
 
-/// `len` items at `ptr`; NULL is allowed only when `len` is 0.
+/// `len` items at `ptr`; NULL is allowed only when `len` is 0, and `len`
+/// items must fit in memory (`len * size_of::<T>() <= isize::MAX`).
 ///
 /// # Safety
 /// A non-NULL `ptr` must point to `len` initialized items that outlive `'a`.
@@ -43,12 +52,30 @@ pub(crate) unsafe fn items<'a, T>(ptr: *const T, len: usize, what: &str) -> Resu
         return Ok(&[]);
     }
     if ptr.is_null() {
-        return Err(invalid(format!("{what} is NULL but its count is {len}")));
+        return Err(invalid(format!("{what} is NULL but its count is {len} (NULL goes only with a count of 0)")));
     }
     if len.checked_mul(size_of::<T>()).is_none_or(|n| n > isize::MAX as usize) {
-        return Err(invalid(format!("{what}'s count {len} is larger than any array in memory")));
+        return Err(invalid(format!(
+            "the count of {what}, {len}, is larger than any array in memory (at {} bytes an item): \
+             pass the number of items it holds",
+            size_of::<T>()
+        )));
     }
     Ok(slice::from_raw_parts(ptr, len))
+}
+
+/// Each of the `len` items at `ptr` read by `read` (given its index), once
+/// [`items`] has checked them; the first error stops the reading.
+///
+/// # Safety
+/// As [`items`].
+pub(crate) unsafe fn read_items<'a, T: 'a, U>(
+    ptr: *const T,
+    len: usize,
+    what: &str,
+    read: impl FnMut((usize, &'a T)) -> Result<U, Failure>,
+) -> Result<Vec<U>, Failure> {
+    items(ptr, len, what)?.iter().enumerate().map(read).collect()
 }
 
 /// The object behind a handle or an output pointer, which must not be NULL.
@@ -109,6 +136,43 @@ pub(crate) unsafe fn text_out(
     ptr::copy_nonoverlapping(value.as_ptr(), out.cast::<u8>(), value.len());
     *out.add(value.len()) = 0;
     std::mem::forget(empty);
+    Ok(())
+}
+
+/// Runs `make`, then writes the `N` bytes it returns into the caller's
+/// buffer `out` of `out_len` bytes, which must hold them (checked before
+/// `make` runs). As in [`text_out`], nothing is written before `make` has
+/// read the inputs and only those `N` bytes are touched. On every failure, a
+/// panic included, they are zeros (as many of them as `out_len` allows), so
+/// no earlier tag is left in a buffer the caller may read anyway.
+///
+/// # Safety
+/// A non-NULL `out` must point to `out_len` writable bytes.
+pub(crate) unsafe fn bytes_out<const N: usize>(
+    out: *mut u8,
+    out_len: usize,
+    what: &'static str,
+    make: impl FnOnce() -> Result<[u8; N], Failure>,
+) -> Result<(), Failure> {
+    if out.is_null() {
+        return Err(invalid(format!("{what} is NULL")));
+    }
+    // Zeroes the buffer on the way out, unless disarmed by success.
+    struct ZeroOnFailure(*mut u8, usize);
+    impl Drop for ZeroOnFailure {
+        fn drop(&mut self) {
+            // SAFETY: `out` is non-NULL and holds at least `self.1` bytes.
+            unsafe { ptr::write_bytes(self.0, 0, self.1) }
+        }
+    }
+    let zero = ZeroOnFailure(out, out_len.min(N));
+    if out_len < N {
+        return Err(Failure::BufferTooSmall { what, given: out_len, needed: N });
+    }
+    let value = make()?;
+    // `value` is the library's own copy, so it cannot overlap `out`.
+    ptr::copy_nonoverlapping(value.as_ptr(), out, N);
+    std::mem::forget(zero);
     Ok(())
 }
 

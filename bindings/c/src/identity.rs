@@ -5,7 +5,7 @@ use std::ffi::{c_char, CString};
 
 use userhash_core::{IdentitySigner, SignedIdentity};
 
-use crate::ffi::{boxed_out, bytes, clear_out, items, source, take_box, target, text};
+use crate::ffi::{boxed_out, bytes, clear_out, read_items, source, take_box, target, text};
 use crate::status::{catch, guard, userhash_status, Failure};
 use crate::{userhash_param, userhash_str, OwnedText};
 
@@ -225,13 +225,12 @@ pub unsafe extern "C" fn userhash_widget_url(
         let base_url = text(base_url, base_url_len, "base_url")?;
         let identity = read_identity(source(identity, "identity")?)?;
         let name = if name.is_null() { None } else { Some(text(name, name_len, "name")?) };
-        let mut pairs = Vec::with_capacity(params_len);
-        for p in items(params, params_len, "params")? {
-            pairs.push((
-                text(p.key.ptr, p.key.len, "a param's key")?,
-                text(p.value.ptr, p.value.len, "a param's value")?,
-            ));
-        }
+        let pairs = read_items(params, params_len, "params", |(i, p)| {
+            Ok((
+                text(p.key.ptr, p.key.len, format_args!("params[{i}].key"))?,
+                text(p.value.ptr, p.value.len, format_args!("params[{i}].value"))?,
+            ))
+        })?;
         let url = userhash_core::widget_url(base_url, &identity, name, pairs)?;
         let len = url.len();
         let url = CString::new(url).expect("a widget URL is form-encoded, so it has no NUL byte");

@@ -9,6 +9,10 @@
 //!   `ptr` is never NULL (pass `""` and 0 for an empty value), and text must be
 //!   UTF-8 (else `USERHASH_INVALID_ARGUMENT`); secrets and raw MAC inputs are
 //!   bytes and may hold anything;
+//! - every pointer and count is checked before anything is read or allocated
+//!   (`ffi.rs`): an array may be NULL only with a count of 0, and no count or
+//!   length may span more than `isize::MAX` bytes; else
+//!   `USERHASH_INVALID_ARGUMENT`, never an allocation of the caller's size;
 //! - hashes come out in a caller's buffer of `USERHASH_HEX_LEN + 1` bytes,
 //!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`; it may
 //!   be one of the inputs' buffers (nothing is written before they are read);

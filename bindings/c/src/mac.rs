@@ -5,13 +5,15 @@ use std::ffi::c_char;
 
 use userhash_core::mac;
 
-use crate::ffi::{bytes, valid_out};
-use crate::status::{guard, userhash_status, Failure};
+use crate::ffi::{bytes, bytes_out, valid_out};
+use crate::status::{guard, userhash_status};
 use crate::USERHASH_TAG_LEN;
 
 /// Raw HMAC-SHA256 of `message` under `key` (any length, even 0 or weak:
 /// this is the primitive, not a scheme). Writes the `USERHASH_TAG_LEN`-byte
-/// tag to `out_tag`, which must have `out_tag_len >= USERHASH_TAG_LEN` bytes.
+/// tag to `out_tag`, which must have `out_tag_len >= USERHASH_TAG_LEN` bytes
+/// (else `USERHASH_BUFFER_TOO_SMALL`). Only those bytes are written; whenever
+/// the call fails they are zeros (as many as `out_tag_len` allows).
 ///
 /// # Safety
 /// Each pointer must be valid for its length.
@@ -25,17 +27,11 @@ pub unsafe extern "C" fn userhash_hmac_sha256(
     out_tag_len: usize,
 ) -> userhash_status {
     guard(|| {
-        if out_tag.is_null() {
-            return Err(Failure::InvalidArgument("out_tag is NULL".into()));
-        }
-        if out_tag_len < USERHASH_TAG_LEN {
-            return Err(Failure::BufferTooSmall { what: "out_tag", given: out_tag_len, needed: USERHASH_TAG_LEN });
-        }
-        let key = bytes(key.cast::<c_char>(), key_len, "key")?;
-        let message = bytes(message.cast::<c_char>(), message_len, "message")?;
-        let tag = mac::hmac_sha256(key, message);
-        std::ptr::copy_nonoverlapping(tag.as_ptr(), out_tag, USERHASH_TAG_LEN);
-        Ok(())
+        bytes_out::<USERHASH_TAG_LEN>(out_tag, out_tag_len, "out_tag", || {
+            let key = bytes(key.cast::<c_char>(), key_len, "key")?;
+            let message = bytes(message.cast::<c_char>(), message_len, "message")?;
+            Ok(mac::hmac_sha256(key, message))
+        })
     })
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use userhash_core::{Error, MemoryNonceStore, NonceStore, VerifiedIdentity, Verifier};
 
-use crate::ffi::{boxed_out, bytes, items, source, take_box, target, text, text_out};
+use crate::ffi::{boxed_out, bytes, read_items, source, take_box, target, text, text_out};
 use crate::status::{catch, guard, userhash_status};
 use crate::{userhash_param, userhash_str, OwnedText, USERHASH_MAX_ORG_ID_LEN};
 
@@ -94,10 +94,9 @@ pub unsafe extern "C" fn userhash_verifier_new(
 ) -> userhash_status {
     guard(|| {
         boxed_out(out_verifier, "out_verifier", || {
-            let mut list = Vec::with_capacity(secrets_len);
-            for s in items(secrets, secrets_len, "secrets")? {
-                list.push(bytes(s.ptr, s.len, "a secret")?);
-            }
+            let list = read_items(secrets, secrets_len, "secrets", |(i, s)| {
+                bytes(s.ptr, s.len, format_args!("secrets[{i}]"))
+            })?;
             let inner = Verifier::new(list, text(org_id, org_id_len, "org_id")?)?;
             Ok(userhash_verifier { inner })
         })

@@ -2,10 +2,14 @@
 #include "harness.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const char *current_group = "";
 static const char *current_name = "";
@@ -40,6 +44,53 @@ void fail_check(const char *file, int line, const char *fmt, ...) {
     fputc('\n', stdout);
     current_failed = true;
     if (!in_case) failed++;
+}
+
+void check_in_child(const char *file, int line, void (*body)(void)) {
+    FILE *err = tmpfile();
+    if (err == NULL) {
+        fail_check(file, line, "tmpfile failed");
+        return;
+    }
+    /* Nothing buffered before the fork may be printed twice. */
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fail_check(file, line, "fork failed");
+        fclose(err);
+        return;
+    }
+    if (pid == 0) {
+        if (dup2(fileno(err), STDERR_FILENO) < 0) _exit(3);
+        body();
+        fflush(stdout);
+        _exit(current_failed ? 1 : 0);
+    }
+    int status = 0;
+    pid_t waited;
+    do {
+        waited = waitpid(pid, &status, 0);
+    } while (waited < 0 && errno == EINTR);
+    if (waited != pid) {
+        fail_check(file, line, "waitpid failed");
+    } else if (WIFSIGNALED(status)) {
+        fail_check(file, line, "the child was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fail_check(file, line, "the child exited with %d (a failed check above, or a valgrind or sanitizer error)",
+                   WEXITSTATUS(status));
+    }
+    /* The file holds exactly what the child wrote to stderr. */
+    struct stat st;
+    if (fstat(fileno(err), &st) != 0) {
+        fail_check(file, line, "fstat failed");
+    } else if (st.st_size > 0) {
+        char text[1024] = {0};
+        rewind(err);
+        size_t n = fread(text, 1, sizeof text - 1, err);
+        fail_check(file, line, "the child wrote %lld bytes to stderr: %.*s", (long long)st.st_size, (int)n, text);
+    }
+    fclose(err);
 }
 
 int cases_passed(void) { return passed; }

@@ -17,6 +17,12 @@ void end_case(void);
 void fail_check(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int cases_passed(void);
 int cases_failed(void);
+/* Runs `body` (checks of the current case) in a forked child whose stderr
+ * goes to a temporary file. The case fails unless the child exits normally,
+ * with all its checks passed and nothing written to stderr: a call that
+ * aborts, is killed by a signal or prints a panic message cannot hide. */
+void check_in_child(const char *file, int line, void (*body)(void));
+#define CHECK_IN_CHILD(body) check_in_child(__FILE__, __LINE__, (body))
 
 #define CHECK(cond, ...)                                   \
     do {                                                   \
@@ -59,5 +65,6 @@ void test_widget_url_vectors(const char *dir);
 void test_verify_vectors(const char *dir);
 void test_mac_vectors(const char *dir);
 void test_conventions(const char *dir);
+void test_counts(const char *dir);
 
 #endif

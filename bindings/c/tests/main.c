@@ -18,6 +18,7 @@ int main(int argc, char **argv) {
     test_verify_vectors(dir);
     test_mac_vectors(dir);
     test_conventions(dir);
+    test_counts(dir);
 
     /* Every status code was returned by some call above. */
     for (int s = USERHASH_OK; s <= USERHASH_TOO_LARGE; s++) {
