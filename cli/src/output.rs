@@ -31,6 +31,16 @@ impl Failure {
         Failure { code: REJECTED, message: describe(&err) }
     }
 
+    /// The exit code: [`USAGE`] or [`REJECTED`].
+    pub fn code(&self) -> u8 {
+        self.code
+    }
+
+    /// The line for stderr (no secret is ever in it).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     pub fn report(self) -> ExitCode {
         to_stderr(&self.message);
         ExitCode::from(self.code)
