@@ -25,8 +25,8 @@ Sign and verify who an embedded chat widget's user is (HMAC-SHA256), find out wh
 hash does not match, and run a local end-to-end demo.
 
 Secrets are read from the USERHASH_SECRET environment variable or from --secret-file FILE
-(one secret per line, the current one first, then previous ones still accepted), never
-from the command line. Results go to stdout, reasons to stderr (the rejection's name
+(one secret per line, the current one first, then previous ones still accepted; at most
+64 KiB), never from the command line. Results go to stdout, reasons to stderr (the rejection's name
 first). Exit status: 0 signed or valid, 1 rejected, 2 a usage or input error.";
 
 const EXAMPLES: &str = "\
@@ -43,7 +43,7 @@ Examples:
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
     /// Read the secrets from FILE: one per line, the current one first, then
-    /// previous ones still accepted (instead of USERHASH_SECRET)
+    /// previous ones still accepted; at most 64 KiB (instead of USERHASH_SECRET)
     #[arg(long, global = true, value_name = "FILE")]
     secret_file: Option<PathBuf>,
 

@@ -1,6 +1,6 @@
 //! `userhash`: the command line of SPEC §5.1, as a library that the binary
 //! (`main.rs`) only calls, so that its parts can be tested and fuzzed on
-//! their own.
+//! their own ([`secrets::read_secret_file`], [`secrets::parse_secret_file`]).
 //!
 //! Secrets come from `USERHASH_SECRET` or `--secret-file`, never from argv.
 //! Results go to stdout (JSON where the spec says so), reasons to stderr with

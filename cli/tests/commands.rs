@@ -1,5 +1,6 @@
 //! Every command of SPEC §5.1 through the built binary: stdout, stderr, exit
-//! codes 0 / 1 / 2, `--secret-file` rotation, and no secret in any output.
+//! codes 0 / 1 / 2, `--secret-file` rotation and its size limit, and no
+//! secret in any output.
 
 mod common;
 
@@ -378,6 +379,46 @@ fn a_secret_on_the_command_line_is_refused_and_not_echoed() {
         assert_eq!(out.stdout, "");
         assert!(out.stderr.contains("refused"), "{out:?}");
     }
+}
+
+// ---------------------------------------------------------------- secret file size
+
+const LIMIT: usize = 64 * 1024;
+
+fn sign_with_file(file: &str) -> Out {
+    run(&mut userhash(&["sign-identifier", "--identifier", "user-42", "--secret-file", file]))
+}
+
+fn assert_too_large(out: &Out, what: &str) {
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{what}: {out:?}");
+    assert!(out.stderr.starts_with("error: the --secret-file is larger than 64 KiB"), "{what}: {out:?}");
+}
+
+#[test]
+fn a_secret_file_over_64_kib_is_refused_without_reading_it_all() {
+    // Endless devices: reading them to the end never ends (or ends the memory).
+    assert_too_large(&sign_with_file("/dev/zero"), "/dev/zero");
+    assert_too_large(&sign_with_file("/dev/urandom"), "/dev/urandom");
+    // A 1 GiB file (sparse: it takes no disk).
+    let large = secret_file("large.bin", "");
+    std::fs::OpenOptions::new().write(true).open(&large).unwrap().set_len(1 << 30).unwrap();
+    let out = sign_with_file(large.to_str().unwrap());
+    std::fs::remove_file(&large).unwrap();
+    assert_too_large(&out, "1 GiB file");
+    // One byte over: a 64 KiB secret and its line end.
+    let over = secret_file("over.txt", &format!("{}\n", "k".repeat(LIMIT)));
+    assert_too_large(&sign_with_file(over.to_str().unwrap()), "64 KiB + 1 byte");
+}
+
+#[test]
+fn a_secret_file_of_exactly_64_kib_is_read() {
+    let secret = "k".repeat(LIMIT - 1);
+    let exact = secret_file("exact.txt", &format!("{secret}\n"));
+    assert_eq!(std::fs::metadata(&exact).unwrap().len(), LIMIT as u64);
+    let from_file = sign_with_file(exact.to_str().unwrap());
+    assert_eq!(from_file.code, 0, "{from_file:?}");
+    let from_env = with_secret(&["sign-identifier", "--identifier", "user-42"], &secret);
+    assert_eq!(from_file.stdout, from_env.stdout, "the whole line is the secret");
 }
 
 // ---------------------------------------------------------------- diagnose
