@@ -16,8 +16,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// The whole command: parses argv, runs, reports.
-pub fn main() -> ExitCode {
+/// The whole command: checks stdout, parses argv, runs, reports.
+/// `stdout_at_start` is [`output::stdout_state`] as the process started, if
+/// the binary could see it (see [`output::check_stdout`]).
+pub fn main(stdout_at_start: Option<i32>) -> ExitCode {
+    if let Err(failure) = output::check_stdout(stdout_at_start) {
+        return failure.report();
+    }
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,

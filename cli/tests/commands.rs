@@ -1,12 +1,12 @@
 //! Every command of SPEC §5.1 through the built binary: stdout, stderr, exit
-//! codes 0 / 1 / 2, `--secret-file` rotation and its size limit, and no
-//! secret in any output.
+//! codes 0 / 1 / 2, `--secret-file` rotation and its size limit, a
+//! closed stdout, and no secret in any output.
 
 mod common;
 
 use common::{
-    http, http_to, run, s, secret_file, userhash, vectors, widget_path, DemoRun, Out, CLI_SECRET, OLD_SECRET,
-    OTHER_ORG_SECRET, SECRET,
+    http, http_to, run, s, secret_file, userhash, userhash_redirected, vectors, widget_path, DemoRun, Out, CLI_SECRET,
+    OLD_SECRET, OTHER_ORG_SECRET, SECRET,
 };
 use serde_json::Value;
 
@@ -500,12 +500,53 @@ fn a_closed_stdout_is_a_clean_exit_2_not_a_panic() {
 }
 
 #[test]
+fn a_closed_stdout_is_exit_2_before_any_work_for_every_command() {
+    // `userhash ... >&-`: Rust's runtime reopens a closed fd 1 on /dev/null,
+    // so without a check the command prints nowhere and exits 0.
+    let hash = with_secret(&["sign-identifier", "--identifier", "user-42"], SECRET).stdout;
+    let url = signed_url(SECRET, "jane@example.com");
+    // A taken port: a demo that did not check stdout first would exit (with
+    // another message) instead of serving until killed.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    for args in [
+        vec!["sign-identifier", "--identifier", "user-42"],
+        vec!["verify-identifier", "--identifier", "user-42", "--hash", hash.trim_end()],
+        vec!["sign-identity", "--org", "org_123", "--email", "a@x.com"],
+        vec!["widget-url", "--base", "https://w.example/", "--org", "org_123", "--email", "a@x.com"],
+        vec!["verify-url", &url, "--org", "org_123", "--now", NOW],
+        vec!["diagnose", "--url", &url],
+        vec!["demo", "--addr", &addr],
+        vec!["--help"],
+        vec!["--version"],
+    ] {
+        let out = run(userhash_redirected(">&-", &args).env("USERHASH_SECRET", SECRET));
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.starts_with("error: cannot write to stdout: "), "{args:?}: {out:?}");
+        assert!(out.stderr.contains("os error 9"), "EBADF: {args:?}: {out:?}");
+    }
+    // Open, but for reading only: every write would fail with EBADF.
+    let out = run(userhash_redirected("1</dev/null", &["sign-identifier", "--identifier", "user-42"])
+        .env("USERHASH_SECRET", SECRET));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("error: cannot write to stdout: it is open for reading only"), "{out:?}");
+    // Sent to /dev/null on purpose is fine.
+    let out = run(userhash_redirected(">/dev/null", &["sign-identifier", "--identifier", "user-42"])
+        .env("USERHASH_SECRET", SECRET));
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+}
+
+#[test]
 fn a_closed_stderr_keeps_the_exit_code_of_the_command() {
     // A rejection's reason goes to stderr; with stderr gone the exit code
     // still says "rejected" (1), not "panicked" (101).
     let out = run(userhash(&["verify-identifier", "--identifier", "x", "--hash", "00"])
         .env("USERHASH_SECRET", SECRET)
         .stderr(closed_pipe()));
+    assert_eq!((out.code, out.stdout.as_str()), (1, "invalid\n"), "{out:?}");
+    // stderr closed outright (`2>&-`), not only its reader gone.
+    let out = run(userhash_redirected("2>&-", &["verify-identifier", "--identifier", "x", "--hash", "00"])
+        .env("USERHASH_SECRET", SECRET));
     assert_eq!((out.code, out.stdout.as_str()), (1, "invalid\n"), "{out:?}");
     let out =
         run(userhash(&["verify-url", "orgId=o", "--org", "o"]).env("USERHASH_SECRET", SECRET).stderr(closed_pipe()));

@@ -26,8 +26,22 @@ pub struct Out {
 /// The binary with a clean environment: no secret unless a test gives one.
 pub fn userhash(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_userhash"));
-    c.args(args).env_remove("USERHASH_SECRET").env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    clean(&mut c).args(args);
     c
+}
+
+/// The binary run by `sh` with a redirection of its own (`>&-` closes
+/// stdout, `2>&-` stderr), as a shell user would: a `Command` cannot close a
+/// child's standard descriptors by itself.
+pub fn userhash_redirected(redirection: &str, args: &[&str]) -> Command {
+    let mut c = Command::new("sh");
+    c.args(["-c", &format!("exec \"$0\" \"$@\" {redirection}"), env!("CARGO_BIN_EXE_userhash")]).args(args);
+    clean(&mut c);
+    c
+}
+
+fn clean(c: &mut Command) -> &mut Command {
+    c.env_remove("USERHASH_SECRET").env("RUST_BACKTRACE", "0").stdin(Stdio::null())
 }
 
 /// Runs to completion and checks that no secret it was given, nor any of the
