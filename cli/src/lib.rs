@@ -2,10 +2,11 @@
 //! (`main.rs`) only calls, so that its parts can be tested and fuzzed on
 //! their own ([`secrets::read_secret_file`], [`secrets::parse_secret_file`]).
 //!
-//! Secrets come from `USERHASH_SECRET` or `--secret-file`, never from argv.
-//! Results go to stdout (JSON where the spec says so), reasons to stderr with
-//! the variant name first. Exit 0: signed or valid; 1: rejected; 2: a usage
-//! or input error.
+//! Secrets come from the environment (`USERHASH_SECRET` for the signed
+//! identity, `USERHASH_IDENTIFIER_SECRET` for the identifier hash: one secret
+//! per scheme) or `--secret-file`, never from argv. Results go to stdout
+//! (JSON where the spec says so), reasons to stderr with the variant name
+//! first. Exit 0: signed or valid; 1: rejected; 2: a usage or input error.
 
 pub mod cli;
 mod demo;
