@@ -14,8 +14,9 @@ use userhash::{
     RedisNonceStore, RedisOptions, Secret, SignedIdentity, SignedInput, VerifiedIdentity, Verifier,
 };
 
+use crate::demo;
 use crate::output::{to_stderr, Failure, REJECTED};
-use crate::{demo, secrets};
+use crate::secrets::{self, Scheme};
 
 const ABOUT: &str = "Sign and verify who an embedded chat widget's user is (HMAC-SHA256), \
 find out why a hash does not match, and run a local end-to-end demo.";
@@ -24,16 +25,23 @@ const LONG_ABOUT: &str = "\
 Sign and verify who an embedded chat widget's user is (HMAC-SHA256), find out why a
 hash does not match, and run a local end-to-end demo.
 
-Secrets are read from the USERHASH_SECRET environment variable or from --secret-file FILE
-(one secret per line, the current one first, then previous ones still accepted), never
-from the command line. Results go to stdout, reasons to stderr (the rejection's name
-first). Exit status: 0 signed or valid, 1 rejected, 2 a usage or input error.";
+Each scheme has its own secret (one secret per scheme, see SECURITY.md): under one
+secret, the identifier hash of \"email|timestamp|orgId|nonce\" is that identity's
+user_hash. The signed identity's secret (sign-identity, widget-url, verify-url, demo,
+diagnose of an identity or a URL) comes from USERHASH_SECRET; the identifier hash's
+(sign-identifier, verify-identifier, diagnose --identifier) from USERHASH_IDENTIFIER_SECRET,
+never from USERHASH_SECRET. The two set to one secret is refused. --secret-file FILE
+replaces the command's variable (one secret per line, the current one first, then
+previous ones still accepted; at most 64 KiB). Secrets are never read from the command
+line. Results go to stdout, reasons to stderr (the rejection's name first).
+Exit status: 0 signed or valid, 1 rejected, 2 a usage or input error.";
 
 const EXAMPLES: &str = "\
 Examples:
   userhash demo                                   # the demo on http://127.0.0.1:8080
-  export USERHASH_SECRET=\"$(cat widget-secret.txt)\"
+  export USERHASH_IDENTIFIER_SECRET=\"$(cat identifier-secret.txt)\"
   userhash sign-identifier --identifier user-42
+  export USERHASH_SECRET=\"$(cat identity-secret.txt)\"     # another secret
   userhash widget-url --base https://widget.example.com/ --org org_123 --email a+b@example.com
   userhash verify-url \"$URL\" --org org_123
   userhash diagnose --url \"$URL\"                  # why does this hash not match?";
@@ -42,8 +50,9 @@ Examples:
 #[command(name = "userhash", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
-    /// Read the secrets from FILE: one per line, the current one first, then
-    /// previous ones still accepted (instead of USERHASH_SECRET)
+    /// Read the secrets from FILE instead of the command's variable (USERHASH_IDENTIFIER_SECRET
+    /// for identifier hashes, USERHASH_SECRET for signed identities): one per line, the current
+    /// one first, then previous ones still accepted; at most 64 KiB
     #[arg(long, global = true, value_name = "FILE")]
     secret_file: Option<PathBuf>,
 
@@ -58,7 +67,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Print the identifier hash of --identifier (SPEC §1.1): hex(HMAC-SHA256(secret, identifier))
-    #[command(after_help = "Example:\n  USERHASH_SECRET=\"$SECRET\" userhash sign-identifier --identifier user-42")]
+    #[command(after_help = IDENTIFIER_SECRET_HELP_SIGN)]
     SignIdentifier {
         /// The user's id or email, signed exactly as given
         #[arg(long, value_name = "ID")]
@@ -66,9 +75,7 @@ enum Command {
     },
 
     /// Check an identifier hash: print `valid` (exit 0) or `invalid` (exit 1)
-    #[command(
-        after_help = "A hash made with any configured secret is valid (key rotation).\n\nExample:\n  userhash verify-identifier --identifier user-42 --hash 6a1e...c3"
-    )]
+    #[command(after_help = IDENTIFIER_SECRET_HELP_VERIFY)]
     VerifyIdentifier {
         /// The identifier that was signed
         #[arg(long, value_name = "ID")]
@@ -136,7 +143,7 @@ enum Command {
     /// Serve the end-to-end demo (SPEC §7) on 127.0.0.1: a customer page that signs its
     /// logged-in user and embeds the widget, and the widget page that verifies it
     #[command(
-        after_help = "Uses USERHASH_SECRET (or --secret-file) when set, else a secret made for this run. With --redis URL the widget remembers nonces in Redis, so several demos on one Redis refuse each other's URLs.\n\nExample:\n  userhash demo --addr 127.0.0.1:8080     # then open http://127.0.0.1:8080/"
+        after_help = "Uses USERHASH_SECRET (or --secret-file), the signed identity's secret, when set, else a secret made for this run. With --redis URL the widget remembers nonces in Redis, so several demos on one Redis refuse each other's URLs.\n\nExample:\n  userhash demo --addr 127.0.0.1:8080     # then open http://127.0.0.1:8080/"
     )]
     Demo {
         /// The loopback address and port to listen on (port 0: any free port)
@@ -147,13 +154,31 @@ enum Command {
     },
 }
 
+/// The identifier commands' secret, said where it is used.
+const IDENTIFIER_SECRET_HELP_SIGN: &str = "\
+The secret comes from USERHASH_IDENTIFIER_SECRET (or --secret-file), never from
+USERHASH_SECRET: that is the signed identity's, and one secret per scheme keeps a
+user-chosen identifier \"email|timestamp|orgId|nonce\" from signing a login as anyone.
+
+Example:
+  USERHASH_IDENTIFIER_SECRET=\"$SECRET\" userhash sign-identifier --identifier user-42";
+
+const IDENTIFIER_SECRET_HELP_VERIFY: &str = "\
+The secret comes from USERHASH_IDENTIFIER_SECRET (or --secret-file), never from
+USERHASH_SECRET. A hash made with any configured secret is valid (key rotation).
+
+Example:
+  userhash verify-identifier --identifier user-42 --hash 6a1e...c3";
+
 const DIAGNOSE_HELP: &str = "\
 Give what was signed (an --identifier; or --email, --timestamp, --org and --nonce; or a
-widget --url) and the --hash that failed (a --url brings its own user_hash). Prints the
-cause that reproduces the hash and how to fix it (exit 1), `Matches` when the hash is
-right (exit 0), or `Unexplained` when no usual cause explains it (exit 1): then the
-secret itself is the likely cause. With several secrets (--secret-file), the first is
-the one expected, the others are checked as another org's or a previous secret.
+widget --url) and the --hash that failed (a --url brings its own user_hash). The secret
+is the scheme's: USERHASH_IDENTIFIER_SECRET with --identifier, else USERHASH_SECRET (or
+--secret-file for either). Prints the cause that reproduces the hash and how to fix it
+(exit 1), `Matches` when the hash is right (exit 0), or `Unexplained` when no usual cause
+explains it (exit 1): then the secret itself is the likely cause. With several secrets
+(--secret-file), the first is the one expected, the others are checked as another org's
+or a previous secret.
 
 Examples:
   userhash diagnose --url 'https://widget.example.com/?orgId=org_123&email=a+b%40x.com&…'
@@ -243,22 +268,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.secret.is_some() {
         return Err(Failure::usage(
             "--secret is refused: a secret on the command line shows in `ps` and shell history; \
-             set USERHASH_SECRET or pass --secret-file FILE",
+             set USERHASH_SECRET (USERHASH_IDENTIFIER_SECRET for identifier hashes) or pass --secret-file FILE",
         ));
     }
+    secrets::check_environment()?;
     let file = cli.secret_file.as_deref();
     match cli.command {
         Command::Demo { addr, store } => {
-            demo::run(addr, secrets::load_optional(file)?, |verifier| store.apply(verifier))?;
+            demo::run(addr, secrets::load_optional(Scheme::Identity, file)?, |verifier| store.apply(verifier))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::SignIdentifier { identifier } => {
-            let secrets = secrets::load(file)?;
+            let secrets = secrets::load(Scheme::Identifier, file)?;
             let hash = sign_identifier(&secrets[0], &identifier).map_err(Failure::input)?;
             print_line(&hash)
         }
         Command::VerifyIdentifier { identifier, hash } => {
-            let secrets = secrets::load(file)?;
+            let secrets = secrets::load(Scheme::Identifier, file)?;
             for secret in &secrets {
                 if verify_identifier(secret, &identifier, &hash).map_err(Failure::input)? {
                     return print_line("valid");
@@ -272,16 +298,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::from(REJECTED))
         }
         Command::SignIdentity { identity } => {
-            let signed = sign(&secrets::load(file)?[0], &identity)?;
+            let signed = sign(&secrets::load(Scheme::Identity, file)?[0], &identity)?;
             print_json(&IdentityJson::from(&signed))
         }
         Command::WidgetUrl { base, identity, name, params } => {
-            let signed = sign(&secrets::load(file)?[0], &identity)?;
+            let signed = sign(&secrets::load(Scheme::Identity, file)?[0], &identity)?;
             let url = widget_url(&base, &signed, name.as_deref(), params).map_err(Failure::input)?;
             print_line(&url)
         }
         Command::VerifyUrl { url, org, now, tolerance_ms, store } => {
-            let secrets = secrets::load(file)?;
+            let secrets = secrets::load(Scheme::Identity, file)?;
             let verifier = Verifier::new(secrets, &org).map_err(Failure::input)?.with_tolerance_ms(tolerance_ms);
             let verifier = store.apply(verifier)?;
             let result = match now {
@@ -291,7 +317,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let identity = result.map_err(Failure::rejection)?;
             print_json(&VerifiedJson::from(&identity))
         }
-        Command::Diagnose(args) => run_diagnose(secrets::load(file)?, args),
+        Command::Diagnose(args) => {
+            // An identifier hash is diagnosed under the identifier hash's secret.
+            let scheme = if args.identifier.is_some() { Scheme::Identifier } else { Scheme::Identity };
+            run_diagnose(secrets::load(scheme, file)?, args)
+        }
     }
 }
 

@@ -31,10 +31,57 @@ impl Failure {
         Failure { code: REJECTED, message: describe(&err) }
     }
 
+    /// The exit code: [`USAGE`] or [`REJECTED`].
+    pub fn code(&self) -> u8 {
+        self.code
+    }
+
+    /// The line for stderr (no secret is ever in it).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     pub fn report(self) -> ExitCode {
         to_stderr(&self.message);
         ExitCode::from(self.code)
     }
+}
+
+/// fd 1's state: its `F_GETFL` flags, or minus the errno when it has none
+/// (closed). Allocates nothing and takes no lock, so that the binary can
+/// call it before Rust's runtime starts (see `main.rs`).
+pub fn stdout_state() -> i32 {
+    // SAFETY: F_GETFL only reads the flags of a descriptor number; no
+    // pointer is passed and no memory is touched.
+    let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
+    if flags == -1 {
+        -std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EBADF)
+    } else {
+        flags
+    }
+}
+
+/// Exit 2 before any work when stdout cannot take what the command prints:
+/// closed (`>&-`) or open for reading only (`1</dev/null`). `at_start` is
+/// [`stdout_state`] as the process started: Rust's runtime reopens a closed
+/// fd 1 on /dev/null before `main`, so the command would print nothing and
+/// exit 0, and a write to a read-only fd 1 fails with EBADF, which std drops
+/// silently. Without `at_start` (no probe before the runtime), fd 1 is
+/// checked now.
+pub fn check_stdout(at_start: Option<i32>) -> Result<(), Failure> {
+    let state = at_start.unwrap_or_else(stdout_state);
+    if state < 0 {
+        let err = std::io::Error::from_raw_os_error(-state);
+        return Err(Failure::usage(format!(
+            "cannot write to stdout: {err}; run the command with stdout open (not `>&-`)"
+        )));
+    }
+    if state & libc::O_ACCMODE == libc::O_RDONLY {
+        return Err(Failure::usage(
+            "cannot write to stdout: it is open for reading only; redirect it to a file, a pipe or /dev/null with `>`",
+        ));
+    }
+    Ok(())
 }
 
 /// One line on stderr. A closed stderr (`2>&1 | head -c1`) is ignored: the

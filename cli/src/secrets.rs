@@ -1,72 +1,211 @@
-//! Where the CLI's secrets come from: `--secret-file` or `USERHASH_SECRET`,
-//! never the command line (argv shows in `ps` and in shell history).
+//! Where the CLI's secrets come from: `--secret-file` or the environment
+//! variable of the command's scheme, never the command line (argv shows in
+//! `ps` and in shell history).
+//!
+//! One secret per scheme (SPEC §1.4): an identifier may contain `|`, so the
+//! identifier hash of `email|timestamp|orgId|nonce` is byte for byte that
+//! identity's `user_hash` under the same secret. A backend that signs
+//! user-chosen identifiers with its identity secret lets any user log in as
+//! any email. So the identifier commands read `USERHASH_IDENTIFIER_SECRET`
+//! and never fall back to `USERHASH_SECRET`, and a configuration that gives
+//! both schemes the same secret is refused.
 
 use std::ffi::OsString;
+use std::fs::File;
+use std::io::{ErrorKind, Read};
 use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
 use userhash::Secret;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::output::Failure;
 
-/// The environment variable that holds the (one) secret.
-pub const ENV: &str = "USERHASH_SECRET";
+/// The signed identity's secret (SPEC §1.2): `sign-identity`, `widget-url`,
+/// `verify-url`, `demo`, and `diagnose` of an identity or a URL.
+pub const IDENTITY_ENV: &str = "USERHASH_SECRET";
 
-/// The configured secrets, current first. `--secret-file` wins over the
-/// environment when both are there. Every one must be strong enough
-/// (`WeakSecret`, exit 2), whichever the command uses: a weak line is a
-/// mistake in the configuration, not only when a hash happens to need it.
-pub fn load(secret_file: Option<&Path>) -> Result<Vec<Secret>, Failure> {
-    let secrets = match (secret_file, std::env::var_os(ENV)) {
-        (Some(path), _) => from_file(path)?,
-        (None, Some(value)) => from_env(value)?,
-        (None, None) => {
-            return Err(Failure::usage(format!(
-                "no secret: set {ENV} or pass --secret-file FILE (one secret per line, the current one first); \
-                 secrets are never read from the command line"
-            )))
+/// The identifier hash's secret (SPEC §1.1): `sign-identifier`,
+/// `verify-identifier` and `diagnose --identifier`.
+pub const IDENTIFIER_ENV: &str = "USERHASH_IDENTIFIER_SECRET";
+
+/// The most a `--secret-file` may hold, line ends included: a secret is some
+/// bytes, and a rotation a few lines of them. A larger file (a log, a key
+/// store, `/dev/urandom`) is refused after reading one byte more than this.
+pub const SECRET_FILE_MAX_BYTES: usize = 64 * 1024;
+
+/// Which scheme's secret a command needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// The identifier hash (SPEC §1.1).
+    Identifier,
+    /// The signed identity (SPEC §1.2).
+    Identity,
+}
+
+impl Scheme {
+    /// The environment variable that holds this scheme's secret.
+    pub fn env(self) -> &'static str {
+        match self {
+            Scheme::Identifier => IDENTIFIER_ENV,
+            Scheme::Identity => IDENTITY_ENV,
         }
-    };
-    for secret in &secrets {
-        secret.check_strength().map_err(Failure::input)?;
     }
+
+    fn other(self) -> Scheme {
+        match self {
+            Scheme::Identifier => Scheme::Identity,
+            Scheme::Identity => Scheme::Identifier,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Scheme::Identifier => "the identifier hash's",
+            Scheme::Identity => "the signed identity's",
+        }
+    }
+
+    fn no_secret(self) -> Failure {
+        match self {
+            Scheme::Identity => Failure::usage(format!(
+                "no secret: set {IDENTITY_ENV} or pass --secret-file FILE (one secret per line, the current one first); \
+                 secrets are never read from the command line"
+            )),
+            Scheme::Identifier => Failure::usage(format!(
+                "no identifier hash secret: set {IDENTIFIER_ENV} or pass --secret-file FILE (one secret per line, \
+                 the current one first). {IDENTITY_ENV} is not used here: it is the signed identity's secret, and \
+                 each scheme needs its own (one secret per scheme, see SECURITY.md), because the identifier hash of \
+                 \"email|timestamp|orgId|nonce\" is that identity's user_hash under the same secret"
+            )),
+        }
+    }
+}
+
+/// The secrets of `scheme`, current first: from `--secret-file` when given,
+/// else from the scheme's variable ([`Scheme::env`]); never the other
+/// scheme's. Every one must be strong enough (`WeakSecret`, exit 2),
+/// whichever the command uses: a weak line is a mistake in the
+/// configuration, not only when a hash happens to need it. None may be the
+/// other scheme's secret (exit 2).
+pub fn load(scheme: Scheme, secret_file: Option<&Path>) -> Result<Vec<Secret>, Failure> {
+    let secrets = match (secret_file, std::env::var_os(scheme.env())) {
+        (Some(path), _) => from_file(path)?,
+        (None, Some(value)) => from_env(scheme.env(), value)?,
+        (None, None) => return Err(scheme.no_secret()),
+    };
+    not_the_other_schemes(scheme, secret_file.is_some(), &secrets)?;
     Ok(secrets)
 }
 
-/// The configured secrets, or `None` when none is configured (the demo then
-/// makes its own).
-pub fn load_optional(secret_file: Option<&Path>) -> Result<Option<Vec<Secret>>, Failure> {
-    if secret_file.is_none() && std::env::var_os(ENV).is_none() {
+/// The configured secrets of `scheme`, or `None` when none is configured
+/// (the demo then makes its own).
+pub fn load_optional(scheme: Scheme, secret_file: Option<&Path>) -> Result<Option<Vec<Secret>>, Failure> {
+    if secret_file.is_none() && std::env::var_os(scheme.env()).is_none() {
         return Ok(None);
     }
-    load(secret_file).map(Some)
+    load(scheme, secret_file).map(Some)
 }
 
-fn from_env(value: OsString) -> Result<Vec<Secret>, Failure> {
+/// Exit 2 when `USERHASH_SECRET` and `USERHASH_IDENTIFIER_SECRET` hold the
+/// same bytes, whatever the command: that environment gives both schemes one
+/// secret. An empty variable is left to the command that reads it.
+pub fn check_environment() -> Result<(), Failure> {
+    let (Some(identity), Some(identifier)) = (env_bytes(IDENTITY_ENV), env_bytes(IDENTIFIER_ENV)) else {
+        return Ok(());
+    };
+    if !identity.is_empty() && identity == identifier {
+        return Err(Failure::usage(format!(
+            "{IDENTITY_ENV} and {IDENTIFIER_ENV} hold the same secret; give each scheme its own (one secret per \
+             scheme, see SECURITY.md): under one secret, the identifier hash of \"email|timestamp|orgId|nonce\" is \
+             that identity's user_hash, so signing user-chosen identifiers would sign logins as anyone"
+        )));
+    }
+    Ok(())
+}
+
+/// Exit 2 when one of a scheme's secrets is the secret that the other
+/// scheme's variable holds.
+fn not_the_other_schemes(scheme: Scheme, from_file: bool, secrets: &[Secret]) -> Result<(), Failure> {
+    let other = scheme.other();
+    let Some(theirs) = env_bytes(other.env()) else { return Ok(()) };
+    if theirs.is_empty() || !secrets.iter().any(|s| s.expose() == theirs.as_slice()) {
+        return Ok(());
+    }
+    let source = if from_file { "a line of the --secret-file" } else { scheme.env() };
+    Err(Failure::usage(format!(
+        "{source} is the secret of {} ({} secret); give each scheme its own (one secret per scheme, see \
+         SECURITY.md): under one secret, the identifier hash of \"email|timestamp|orgId|nonce\" is that \
+         identity's user_hash",
+        other.env(),
+        other.what(),
+    )))
+}
+
+/// A variable's bytes, wiped when dropped.
+fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
+    std::env::var_os(name).map(|value| Zeroizing::new(value.into_vec()))
+}
+
+fn from_env(name: &str, value: OsString) -> Result<Vec<Secret>, Failure> {
     let bytes = value.into_vec();
     if bytes.is_empty() {
-        return Err(Failure::usage(format!("{ENV} is set but empty")));
+        return Err(Failure::usage(format!("{name} is set but empty")));
     }
     // Used exactly as given: nothing is trimmed (SPEC §1).
-    Ok(vec![Secret::new(bytes)])
+    let secrets = vec![Secret::new(bytes)];
+    check_strength(&secrets)?;
+    Ok(secrets)
 }
 
-/// One secret per line, the current one first. A line's `\n` (and a `\r`
-/// before it) ends the line and is not part of the secret; nothing else is
-/// trimmed. Empty lines are skipped.
-///
 /// The errors do not repeat the path: `--secret-file "$SECRET"`, the secret
 /// given where its file belongs, would otherwise print the secret.
 fn from_file(path: &Path) -> Result<Vec<Secret>, Failure> {
-    let mut text = std::fs::read(path).map_err(|e| {
-        Failure::usage(format!("cannot read the --secret-file ({e}); give the path of a file that holds the secret"))
-    })?;
-    let secrets = parse_lines(&text);
-    text.zeroize();
+    let file = File::open(path).map_err(cannot_read)?;
+    read_secret_file(file)
+}
+
+fn cannot_read(e: std::io::Error) -> Failure {
+    Failure::usage(format!("cannot read the --secret-file ({e}); give the path of a file that holds the secret"))
+}
+
+/// Reads a secret file from `reader` and parses it ([`parse_secret_file`]).
+/// Reads at most [`SECRET_FILE_MAX_BYTES`] + 1 bytes, into one buffer that
+/// never grows (no copy of a secret is left in freed memory) and is wiped
+/// afterwards, so `/dev/zero` or a 1 GiB file is refused at once.
+pub fn read_secret_file(reader: impl Read) -> Result<Vec<Secret>, Failure> {
+    let mut buf = Zeroizing::new(vec![0u8; SECRET_FILE_MAX_BYTES + 1]);
+    let mut reader = reader.take(SECRET_FILE_MAX_BYTES as u64 + 1);
+    let mut len = 0;
+    while len < buf.len() {
+        match reader.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot_read(e)),
+        }
+    }
+    parse_secret_file(&buf[..len])
+}
+
+/// A secret file's bytes: one secret per line, the current one first. A
+/// line's `\n` (and a `\r` before it) ends the line and is not part of the
+/// secret; nothing else is trimmed. Empty lines are skipped. More than
+/// [`SECRET_FILE_MAX_BYTES`], no secret at all, or a line under 16 bytes
+/// (`WeakSecret`) is an error (exit 2) that shows none of the bytes.
+pub fn parse_secret_file(bytes: &[u8]) -> Result<Vec<Secret>, Failure> {
+    if bytes.len() > SECRET_FILE_MAX_BYTES {
+        return Err(Failure::usage(format!(
+            "the --secret-file is larger than {} KiB, the most a secret file may hold; give a file with only \
+             the secrets in it, one per line (a device such as /dev/urandom is refused too)",
+            SECRET_FILE_MAX_BYTES / 1024
+        )));
+    }
+    let secrets = parse_lines(bytes);
     if secrets.is_empty() {
         return Err(Failure::usage("the --secret-file has no secret; put one per line, the current one first"));
     }
+    check_strength(&secrets)?;
     Ok(secrets)
 }
 
@@ -76,6 +215,13 @@ fn parse_lines(text: &[u8]) -> Vec<Secret> {
         .filter(|line| !line.is_empty())
         .map(Secret::from)
         .collect()
+}
+
+fn check_strength(secrets: &[Secret]) -> Result<(), Failure> {
+    for secret in secrets {
+        secret.check_strength().map_err(Failure::input)?;
+    }
+    Ok(())
 }
 
 /// 32 bytes from the operating system's CSPRNG, as 64 hex characters: the
@@ -93,12 +239,33 @@ pub fn generate() -> Result<Secret, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_lines;
+    use super::{parse_lines, parse_secret_file, read_secret_file, SECRET_FILE_MAX_BYTES};
 
     #[test]
     fn one_secret_per_line_without_its_line_end() {
         let secrets = parse_lines(b"current-secret-0001\r\nprevious-secret-001\n\n trailing space \n");
         let got: Vec<&[u8]> = secrets.iter().map(|s| s.expose()).collect();
         assert_eq!(got, [b"current-secret-0001".as_slice(), b"previous-secret-001", b" trailing space "]);
+    }
+
+    #[test]
+    fn a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused() {
+        let mut text = vec![b'k'; SECRET_FILE_MAX_BYTES - 1];
+        text.push(b'\n');
+        let secrets = read_secret_file(text.as_slice()).expect("exactly the limit is read");
+        assert_eq!(secrets.len(), 1);
+        assert_eq!(secrets[0].len(), SECRET_FILE_MAX_BYTES - 1);
+        text.push(b'\n');
+        let err = read_secret_file(text.as_slice()).expect_err("one byte over the limit");
+        assert_eq!(err.code(), 2);
+        assert!(err.message().contains("larger than 64 KiB"), "{err:?}");
+        assert!(parse_secret_file(&text).is_err(), "the bytes themselves are checked too");
+    }
+
+    #[test]
+    fn an_endless_reader_is_refused_after_one_byte_over_the_limit() {
+        let mut endless = std::io::repeat(b'x');
+        let err = read_secret_file(&mut endless).expect_err("an endless stream is no secret file");
+        assert!(err.message().contains("larger than 64 KiB"), "{err:?}");
     }
 }

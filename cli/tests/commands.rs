@@ -1,19 +1,26 @@
 //! Every command of SPEC §5.1 through the built binary: stdout, stderr, exit
-//! codes 0 / 1 / 2, `--secret-file` rotation, and no secret in any output.
+//! codes 0 / 1 / 2, one secret per scheme, `--secret-file` rotation and its
+//! size limit, a closed stdout, and no secret in any output.
 
 mod common;
 
 use common::{
-    http, http_to, run, s, secret_file, userhash, vectors, widget_path, DemoRun, Out, CLI_SECRET, OLD_SECRET,
-    OTHER_ORG_SECRET, SECRET,
+    http, http_to, run, s, secret_file, userhash, userhash_redirected, vectors, widget_path, DemoRun, Out, CLI_SECRET,
+    IDENTIFIER_ENV, IDENTITY_ENV, OLD_SECRET, OTHER_ORG_SECRET, SECRET,
 };
 use serde_json::Value;
 
 const NOW: &str = "1712345678901";
 const NONCE: &str = "550e8400-e29b-41d4-a716-446655440000";
 
+/// A signed identity's command with its secret in USERHASH_SECRET.
 fn with_secret(args: &[&str], secret: &str) -> Out {
-    run(userhash(args).env("USERHASH_SECRET", secret))
+    run(userhash(args).env(IDENTITY_ENV, secret))
+}
+
+/// An identifier hash's command with its secret in USERHASH_IDENTIFIER_SECRET.
+fn with_id_secret(args: &[&str], secret: &str) -> Out {
+    run(userhash(args).env(IDENTIFIER_ENV, secret))
 }
 
 fn json(out: &Out) -> Value {
@@ -31,7 +38,7 @@ fn assert_fails(out: &Out, code: i32, variant: &str) {
 
 #[test]
 fn sign_identifier_prints_the_known_answer_of_spec_1_1() {
-    let out = with_secret(&["sign-identifier", "--identifier", "<identifier>"], "<widget-hmac-token>");
+    let out = with_id_secret(&["sign-identifier", "--identifier", "<identifier>"], "<widget-hmac-token>");
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "959217e5001533694e1f8ac122e7c24eef04409d31f9e9b5227cf2165b6e6d82\n");
     assert_eq!(out.stderr, "");
@@ -41,24 +48,24 @@ fn sign_identifier_prints_the_known_answer_of_spec_1_1() {
 fn sign_identifier_matches_every_vector() {
     let v = vectors("identifier.json");
     for case in v["sign"].as_array().unwrap() {
-        let out = with_secret(&["sign-identifier", "--identifier", s(&case["identifier"])], s(&case["secret"]));
+        let out = with_id_secret(&["sign-identifier", "--identifier", s(&case["identifier"])], s(&case["secret"]));
         assert_eq!((out.code, out.stdout.trim_end()), (0, s(&case["hash"])), "{}", case["name"]);
     }
 }
 
 #[test]
 fn sign_identifier_input_errors_exit_2() {
-    assert_fails(&with_secret(&["sign-identifier", "--identifier", "user-42"], "too-short"), 2, "WeakSecret");
-    assert_fails(&with_secret(&["sign-identifier", "--identifier", ""], SECRET), 2, "Malformed");
+    assert_fails(&with_id_secret(&["sign-identifier", "--identifier", "user-42"], "too-short"), 2, "WeakSecret");
+    assert_fails(&with_id_secret(&["sign-identifier", "--identifier", ""], SECRET), 2, "Malformed");
 }
 
 // ---------------------------------------------------------------- verify-identifier
 
 #[test]
 fn verify_identifier_valid_invalid_and_errors() {
-    let hash = with_secret(&["sign-identifier", "--identifier", "user-42"], SECRET).stdout.trim_end().to_owned();
+    let hash = with_id_secret(&["sign-identifier", "--identifier", "user-42"], SECRET).stdout.trim_end().to_owned();
     let verify = |identifier: &str, hash: &str, secret: &str| {
-        with_secret(&["verify-identifier", "--identifier", identifier, "--hash", hash], secret)
+        with_id_secret(&["verify-identifier", "--identifier", identifier, "--hash", hash], secret)
     };
     let ok = verify("user-42", &hash, SECRET);
     assert_eq!((ok.code, ok.stdout.as_str(), ok.stderr.as_str()), (0, "valid\n", ""));
@@ -77,7 +84,7 @@ fn verify_identifier_valid_invalid_and_errors() {
 fn verify_identifier_matches_every_vector() {
     let v = vectors("identifier.json");
     for case in v["verify"].as_array().unwrap() {
-        let out = with_secret(
+        let out = with_id_secret(
             &["verify-identifier", "--identifier", s(&case["identifier"]), "--hash", s(&case["hash"])],
             s(&case["secret"]),
         );
@@ -302,12 +309,12 @@ fn secret_file_rotation_the_second_line_verifies_with_key_index_1() {
 fn secret_file_signs_with_its_first_line_and_wins_over_the_environment() {
     let file = secret_file("sign.txt", &format!("{SECRET}\r\n\r\n{OLD_SECRET}\r\n"));
     let file = file.to_str().unwrap();
-    let expected = with_secret(&["sign-identifier", "--identifier", "user-42"], SECRET).stdout;
+    let expected = with_id_secret(&["sign-identifier", "--identifier", "user-42"], SECRET).stdout;
     let from_file = run(userhash(&["sign-identifier", "--identifier", "user-42", "--secret-file", file])
-        .env("USERHASH_SECRET", OTHER_ORG_SECRET));
-    assert_eq!(from_file.stdout, expected, "line 1, its CRLF stripped; the file wins over USERHASH_SECRET");
+        .env(IDENTIFIER_ENV, OTHER_ORG_SECRET));
+    assert_eq!(from_file.stdout, expected, "line 1, its CRLF stripped; the file wins over the variable");
     // verify-identifier accepts a hash made with any configured secret.
-    let old_hash = with_secret(&["sign-identifier", "--identifier", "user-42"], OLD_SECRET).stdout;
+    let old_hash = with_id_secret(&["sign-identifier", "--identifier", "user-42"], OLD_SECRET).stdout;
     let out = run(&mut userhash(&[
         "verify-identifier",
         "--identifier",
@@ -325,7 +332,7 @@ fn missing_or_bad_secrets_are_usage_errors() {
     let no_secret = run(&mut userhash(&["sign-identifier", "--identifier", "user-42"]));
     assert_eq!(no_secret.code, 2);
     assert!(
-        no_secret.stderr.contains("USERHASH_SECRET") && no_secret.stderr.contains("--secret-file"),
+        no_secret.stderr.contains("set USERHASH_IDENTIFIER_SECRET") && no_secret.stderr.contains("--secret-file"),
         "{no_secret:?}"
     );
     let empty = secret_file("empty.txt", "\n\n");
@@ -349,7 +356,7 @@ fn missing_or_bad_secrets_are_usage_errors() {
     assert_fails(&out, 2, "WeakSecret");
     // A weak second line is a configuration error for every command, also
     // one that signs with the first line or finds a match before it.
-    let hash = with_secret(&["sign-identifier", "--identifier", "x"], SECRET).stdout;
+    let hash = with_id_secret(&["sign-identifier", "--identifier", "x"], SECRET).stdout;
     for args in [
         vec!["sign-identifier", "--identifier", "x"],
         vec!["sign-identity", "--org", "o", "--email", "a@x.com"],
@@ -361,8 +368,9 @@ fn missing_or_bad_secrets_are_usage_errors() {
         assert_fails(&out, 2, "WeakSecret");
         assert_eq!(out.stdout, "", "{out:?}");
     }
-    let out = run(userhash(&["sign-identifier", "--identifier", "x"]).env("USERHASH_SECRET", ""));
+    let out = run(userhash(&["sign-identifier", "--identifier", "x"]).env(IDENTIFIER_ENV, ""));
     assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("USERHASH_IDENTIFIER_SECRET is set but empty"), "{out:?}");
 }
 
 #[test]
@@ -378,6 +386,157 @@ fn a_secret_on_the_command_line_is_refused_and_not_echoed() {
         assert_eq!(out.stdout, "");
         assert!(out.stderr.contains("refused"), "{out:?}");
     }
+}
+
+// ---------------------------------------------------------------- one secret per scheme
+
+/// The identifier hash's commands: they read USERHASH_IDENTIFIER_SECRET.
+const IDENTIFIER_COMMANDS: [&[&str]; 3] = [
+    &["sign-identifier", "--identifier", "user-42"],
+    &["verify-identifier", "--identifier", "user-42", "--hash", ZERO_HASH],
+    &["diagnose", "--identifier", "user-42", "--hash", ZERO_HASH],
+];
+const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[test]
+fn identifier_commands_never_fall_back_to_userhash_secret() {
+    // The identifier "email|timestamp|orgId|nonce" is byte for byte a signed
+    // identity's message: under the identity's secret it would sign a login.
+    for args in IDENTIFIER_COMMANDS {
+        let out = with_secret(args, SECRET);
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{args:?}: {out:?}");
+        assert!(
+            out.stderr.starts_with("error: no identifier hash secret: set USERHASH_IDENTIFIER_SECRET"),
+            "{args:?} says which variable to set: {out:?}"
+        );
+        assert!(
+            out.stderr.contains("one secret per scheme") && out.stderr.contains("SECURITY.md"),
+            "{args:?} says why: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn each_scheme_reads_its_own_variable() {
+    let hash = with_id_secret(&["sign-identifier", "--identifier", "user-42"], OLD_SECRET);
+    assert_eq!(hash.code, 0, "{hash:?}");
+    let hash = hash.stdout.trim_end();
+    // Both variables set, to different secrets: each command takes its own.
+    let both = |args: &[&str]| run(userhash(args).env(IDENTITY_ENV, SECRET).env(IDENTIFIER_ENV, OLD_SECRET));
+    assert_eq!(both(&["sign-identifier", "--identifier", "user-42"]).stdout.trim_end(), hash);
+    let valid = both(&["verify-identifier", "--identifier", "user-42", "--hash", hash]);
+    assert_eq!((valid.code, valid.stdout.as_str()), (0, "valid\n"), "{valid:?}");
+    let matches = both(&["diagnose", "--identifier", "user-42", "--hash", hash]);
+    assert_eq!(matches.code, 0, "diagnose --identifier uses the identifier hash's secret: {matches:?}");
+    assert!(matches.stdout.starts_with("Matches"), "{matches:?}");
+    let url = signed_url(SECRET, "jane@example.com");
+    let verified = both(&["verify-url", &url, "--org", "org_123", "--now", NOW]);
+    assert_eq!(verified.code, 0, "verify-url uses USERHASH_SECRET: {verified:?}");
+    let diagnosed = both(&["diagnose", "--url", &url]);
+    assert!(diagnosed.stdout.starts_with("Matches"), "diagnose --url uses USERHASH_SECRET: {diagnosed:?}");
+    // The identity's commands never read the identifier hash's secret.
+    for args in [
+        vec!["sign-identity", "--org", "org_123", "--email", "a@x.com"],
+        vec!["widget-url", "--base", "https://w.example/", "--org", "org_123", "--email", "a@x.com"],
+        vec!["verify-url", &url, "--org", "org_123", "--now", NOW],
+        vec!["diagnose", "--url", &url],
+    ] {
+        let out = with_id_secret(&args, OLD_SECRET);
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{args:?}: {out:?}");
+        assert!(out.stderr.starts_with("error: no secret: set USERHASH_SECRET"), "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn the_same_secret_in_both_variables_is_refused_by_every_command() {
+    let url = signed_url(SECRET, "jane@example.com");
+    let file = secret_file("same-env.txt", &format!("{OTHER_ORG_SECRET}\n"));
+    let file = file.to_str().unwrap();
+    // A taken port: a demo that did not refuse first would exit (with
+    // another message) instead of serving until killed.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let mut commands: Vec<Vec<&str>> = IDENTIFIER_COMMANDS.iter().map(|args| args.to_vec()).collect();
+    commands.extend([
+        vec!["sign-identity", "--org", "org_123", "--email", "a@x.com"],
+        vec!["widget-url", "--base", "https://w.example/", "--org", "org_123", "--email", "a@x.com"],
+        vec!["verify-url", &url, "--org", "org_123", "--now", NOW],
+        vec!["diagnose", "--url", &url],
+        vec!["demo", "--addr", &addr],
+        // Also when a --secret-file is what the command would use.
+        vec!["sign-identifier", "--identifier", "user-42", "--secret-file", file],
+        vec!["sign-identity", "--org", "org_123", "--email", "a@x.com", "--secret-file", file],
+    ]);
+    for args in &commands {
+        let out = run(userhash(args).env(IDENTITY_ENV, SECRET).env(IDENTIFIER_ENV, SECRET));
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{args:?}: {out:?}");
+        assert!(
+            out.stderr.starts_with("error: USERHASH_SECRET and USERHASH_IDENTIFIER_SECRET hold the same secret"),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.stderr.contains("one secret per scheme"), "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn a_secret_file_holding_the_other_schemes_secret_is_refused() {
+    // USERHASH_SECRET is the identity's; a file for identifier hashes that
+    // holds it (on any line) would sign logins.
+    let file = secret_file("other-scheme.txt", &format!("{OLD_SECRET}\n{SECRET}\n"));
+    let file = file.to_str().unwrap();
+    let out =
+        run(userhash(&["sign-identifier", "--identifier", "user-42", "--secret-file", file]).env(IDENTITY_ENV, SECRET));
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
+    assert!(out.stderr.starts_with("error: a line of the --secret-file is the secret of USERHASH_SECRET"), "{out:?}");
+    assert!(out.stderr.contains("one secret per scheme"), "{out:?}");
+    let out = run(userhash(&["sign-identity", "--org", "org_123", "--email", "a@x.com", "--secret-file", file])
+        .env(IDENTIFIER_ENV, SECRET));
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
+    assert!(out.stderr.contains("is the secret of USERHASH_IDENTIFIER_SECRET"), "{out:?}");
+    // A file of other secrets is fine.
+    let out = run(userhash(&["sign-identifier", "--identifier", "user-42", "--secret-file", file])
+        .env(IDENTITY_ENV, OTHER_ORG_SECRET));
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+// ---------------------------------------------------------------- secret file size
+
+const LIMIT: usize = 64 * 1024;
+
+fn sign_with_file(file: &str) -> Out {
+    run(&mut userhash(&["sign-identifier", "--identifier", "user-42", "--secret-file", file]))
+}
+
+fn assert_too_large(out: &Out, what: &str) {
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{what}: {out:?}");
+    assert!(out.stderr.starts_with("error: the --secret-file is larger than 64 KiB"), "{what}: {out:?}");
+}
+
+#[test]
+fn a_secret_file_over_64_kib_is_refused_without_reading_it_all() {
+    // Endless devices: reading them to the end never ends (or ends the memory).
+    assert_too_large(&sign_with_file("/dev/zero"), "/dev/zero");
+    assert_too_large(&sign_with_file("/dev/urandom"), "/dev/urandom");
+    // A 1 GiB file (sparse: it takes no disk).
+    let large = secret_file("large.bin", "");
+    std::fs::OpenOptions::new().write(true).open(&large).unwrap().set_len(1 << 30).unwrap();
+    let out = sign_with_file(large.to_str().unwrap());
+    std::fs::remove_file(&large).unwrap();
+    assert_too_large(&out, "1 GiB file");
+    // One byte over: a 64 KiB secret and its line end.
+    let over = secret_file("over.txt", &format!("{}\n", "k".repeat(LIMIT)));
+    assert_too_large(&sign_with_file(over.to_str().unwrap()), "64 KiB + 1 byte");
+}
+
+#[test]
+fn a_secret_file_of_exactly_64_kib_is_read() {
+    let secret = "k".repeat(LIMIT - 1);
+    let exact = secret_file("exact.txt", &format!("{secret}\n"));
+    assert_eq!(std::fs::metadata(&exact).unwrap().len(), LIMIT as u64);
+    let from_file = sign_with_file(exact.to_str().unwrap());
+    assert_eq!(from_file.code, 0, "{from_file:?}");
+    let from_env = with_id_secret(&["sign-identifier", "--identifier", "user-42"], &secret);
+    assert_eq!(from_file.stdout, from_env.stdout, "the whole line is the secret");
 }
 
 // ---------------------------------------------------------------- diagnose
@@ -435,7 +594,7 @@ fn diagnose_usage_errors_exit_2() {
     assert_eq!(diag(&["--identifier", "user-42", "--email", "a@x.com", "--hash", "00"]).code, 2);
     assert_fails(&diag(&["--email", "a@x.com", "--org", "o", "--timestamp", NOW, "--hash", "00"]), 2, "Missing");
     assert_fails(&diag(&["--url", "orgId=o&email=a%40x.com"]), 2, "Missing");
-    assert_fails(&with_secret(&["diagnose", "--identifier", "x", "--hash", "00"], "short"), 2, "WeakSecret");
+    assert_fails(&with_id_secret(&["diagnose", "--identifier", "x", "--hash", "00"], "short"), 2, "WeakSecret");
 }
 
 // ---------------------------------------------------------------- broken pipes, bad bytes
@@ -459,12 +618,53 @@ fn a_closed_stdout_is_a_clean_exit_2_not_a_panic() {
 }
 
 #[test]
+fn a_closed_stdout_is_exit_2_before_any_work_for_every_command() {
+    // `userhash ... >&-`: Rust's runtime reopens a closed fd 1 on /dev/null,
+    // so without a check the command prints nowhere and exits 0.
+    let hash = with_id_secret(&["sign-identifier", "--identifier", "user-42"], OLD_SECRET).stdout;
+    let url = signed_url(SECRET, "jane@example.com");
+    // A taken port: a demo that did not check stdout first would exit (with
+    // another message) instead of serving until killed.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    for args in [
+        vec!["sign-identifier", "--identifier", "user-42"],
+        vec!["verify-identifier", "--identifier", "user-42", "--hash", hash.trim_end()],
+        vec!["sign-identity", "--org", "org_123", "--email", "a@x.com"],
+        vec!["widget-url", "--base", "https://w.example/", "--org", "org_123", "--email", "a@x.com"],
+        vec!["verify-url", &url, "--org", "org_123", "--now", NOW],
+        vec!["diagnose", "--url", &url],
+        vec!["demo", "--addr", &addr],
+        vec!["--help"],
+        vec!["--version"],
+    ] {
+        let out = run(userhash_redirected(">&-", &args).env(IDENTITY_ENV, SECRET).env(IDENTIFIER_ENV, OLD_SECRET));
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.starts_with("error: cannot write to stdout: "), "{args:?}: {out:?}");
+        assert!(out.stderr.contains("os error 9"), "EBADF: {args:?}: {out:?}");
+    }
+    // Open, but for reading only: every write would fail with EBADF.
+    let out = run(userhash_redirected("1</dev/null", &["sign-identifier", "--identifier", "user-42"])
+        .env(IDENTIFIER_ENV, OLD_SECRET));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.starts_with("error: cannot write to stdout: it is open for reading only"), "{out:?}");
+    // Sent to /dev/null on purpose is fine.
+    let out = run(userhash_redirected(">/dev/null", &["sign-identifier", "--identifier", "user-42"])
+        .env(IDENTIFIER_ENV, OLD_SECRET));
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+}
+
+#[test]
 fn a_closed_stderr_keeps_the_exit_code_of_the_command() {
     // A rejection's reason goes to stderr; with stderr gone the exit code
     // still says "rejected" (1), not "panicked" (101).
     let out = run(userhash(&["verify-identifier", "--identifier", "x", "--hash", "00"])
-        .env("USERHASH_SECRET", SECRET)
+        .env(IDENTIFIER_ENV, SECRET)
         .stderr(closed_pipe()));
+    assert_eq!((out.code, out.stdout.as_str()), (1, "invalid\n"), "{out:?}");
+    // stderr closed outright (`2>&-`), not only its reader gone.
+    let out = run(userhash_redirected("2>&-", &["verify-identifier", "--identifier", "x", "--hash", "00"])
+        .env(IDENTIFIER_ENV, SECRET));
     assert_eq!((out.code, out.stdout.as_str()), (1, "invalid\n"), "{out:?}");
     let out =
         run(userhash(&["verify-url", "orgId=o", "--org", "o"]).env("USERHASH_SECRET", SECRET).stderr(closed_pipe()));

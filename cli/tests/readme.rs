@@ -96,6 +96,7 @@ fn the_readme_cli_examples_print_what_the_readme_shows() {
         .env("PATH", path)
         .env("RUST_BACKTRACE", "0")
         .env_remove("USERHASH_SECRET")
+        .env_remove("USERHASH_IDENTIFIER_SECRET")
         .stdin(Stdio::null())
         .status()
         .expect("bash runs");

@@ -23,11 +23,29 @@ pub struct Out {
     pub stderr: String,
 }
 
+/// The signed identity's secret and the identifier hash's: one per scheme.
+pub const IDENTITY_ENV: &str = "USERHASH_SECRET";
+pub const IDENTIFIER_ENV: &str = "USERHASH_IDENTIFIER_SECRET";
+
 /// The binary with a clean environment: no secret unless a test gives one.
 pub fn userhash(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_userhash"));
-    c.args(args).env_remove("USERHASH_SECRET").env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    clean(&mut c).args(args);
     c
+}
+
+/// The binary run by `sh` with a redirection of its own (`>&-` closes
+/// stdout, `2>&-` stderr), as a shell user would: a `Command` cannot close a
+/// child's standard descriptors by itself.
+pub fn userhash_redirected(redirection: &str, args: &[&str]) -> Command {
+    let mut c = Command::new("sh");
+    c.args(["-c", &format!("exec \"$0\" \"$@\" {redirection}"), env!("CARGO_BIN_EXE_userhash")]).args(args);
+    clean(&mut c);
+    c
+}
+
+fn clean(c: &mut Command) -> &mut Command {
+    c.env_remove(IDENTITY_ENV).env_remove(IDENTIFIER_ENV).env("RUST_BACKTRACE", "0").stdin(Stdio::null())
 }
 
 /// Runs to completion and checks that no secret it was given, nor any of the
@@ -40,8 +58,10 @@ pub fn run(c: &mut Command) -> Out {
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     };
     let mut secrets: Vec<String> = [SECRET, OLD_SECRET, OTHER_ORG_SECRET, CLI_SECRET].map(String::from).to_vec();
-    if let Some(env) = c.get_envs().find(|(k, _)| *k == "USERHASH_SECRET").and_then(|(_, v)| v) {
-        secrets.push(env.to_string_lossy().into_owned());
+    for (name, value) in c.get_envs() {
+        if let (true, Some(value)) = (name == IDENTITY_ENV || name == IDENTIFIER_ENV, value) {
+            secrets.push(value.to_string_lossy().into_owned());
+        }
     }
     assert_no_secret(&out, &secrets);
     out
