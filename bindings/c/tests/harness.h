@@ -34,14 +34,21 @@ void check_in_child(const char *file, int line, void (*body)(void));
 userhash_status seen(userhash_status status);
 bool was_seen(int status);
 
-/* The status `got` has the name `want` (SPEC's variant name, e.g. "Expired"). */
-#define CHECK_STATUS_NAMED(got, want)                                                      \
-    CHECK(strcmp(userhash_status_name((int)(got)), (want)) == 0, "status %s (%s), want %s", \
-          userhash_status_name((int)(got)), userhash_last_error_message(), (want))
+/* The status `got` has the name `want` (SPEC's variant name, e.g. "Expired").
+ * `got` is evaluated once: it is usually the call under test. */
+#define CHECK_STATUS_NAMED(got, want)                                                           \
+    do {                                                                                        \
+        int got_status_ = (int)(got);                                                           \
+        CHECK(strcmp(userhash_status_name(got_status_), (want)) == 0, "status %s (%s), want %s", \
+              userhash_status_name(got_status_), userhash_last_error_message(), (want));        \
+    } while (0)
 
-#define CHECK_STATUS(got, want)                                                        \
-    CHECK((got) == (want), "status %s (%s), want %s", userhash_status_name((int)(got)), \
-          userhash_last_error_message(), userhash_status_name((int)(want)))
+#define CHECK_STATUS(got, want)                                                                     \
+    do {                                                                                            \
+        int got_status_ = (int)(got);                                                               \
+        CHECK(got_status_ == (int)(want), "status %s (%s), want %s", userhash_status_name(got_status_), \
+              userhash_last_error_message(), userhash_status_name((int)(want)));                    \
+    } while (0)
 
 /* JSON helpers: the case's string member as (ptr, len); NULL ptr for null. */
 userhash_str jstr(const json_t *object, const char *key);

@@ -294,7 +294,14 @@ static void test_large_input(void) {
     userhash_verifier *verifier = NULL;
     userhash_verified_identity *got = NULL;
     CHECK_STATUS(seen(userhash_verifier_new(&secret, 1, org.ptr, org.len, &verifier)), USERHASH_OK);
-    /* The extra parameter is not signed, so the URL still verifies and brings it back whole. */
+    /* Past the default USERHASH_DEFAULT_MAX_URL_LEN it is refused unread, and its nonce is not used up. */
+    CHECK_STATUS(seen(userhash_verifier_verify_url_at(verifier, long_url, (size_t)n + size, timestamp, &got)),
+                 USERHASH_TOO_LARGE);
+    CHECK(got == NULL, "a refused URL left an identity");
+    CHECK(strcmp(userhash_last_error_field(), "max_url_len") == 0, "limit %s", userhash_last_error_field());
+    CHECK(strstr(userhash_last_error_message(), "65536 bytes") != NULL, "%s", userhash_last_error_message());
+    /* With the limits raised, the extra parameter (not signed) comes back whole. */
+    CHECK_STATUS(seen(userhash_verifier_set_limits(verifier, SIZE_MAX, SIZE_MAX)), USERHASH_OK);
     CHECK_STATUS(seen(userhash_verifier_verify_url_at(verifier, long_url, (size_t)n + size, timestamp, &got)),
                  USERHASH_OK);
     CHECK(got != NULL && got->params_len == 1 && got->params[0].value.len == size, "the 1 MiB param");
