@@ -4,7 +4,10 @@
  *   cargo xtask install-c --prefix "$HOME/.local"
  *   export PKG_CONFIG_PATH="$HOME/.local/lib/pkgconfig" LD_LIBRARY_PATH="$HOME/.local/lib"
  *   cc app.c $(pkg-config --cflags --libs userhash) -o app
- *   USERHASH_SECRET=$(openssl rand -hex 32) ./app
+ *   USERHASH_IDENTIFIER_SECRET=$(openssl rand -hex 32) USERHASH_SECRET=$(openssl rand -hex 32) ./app
+ *
+ * One secret per scheme (SECURITY.md): the identifier hash and the signed
+ * identity must never share one.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,10 +25,18 @@ static int fail(const char *what, userhash_status status) {
 }
 
 int main(void) {
-    /* The secret comes from the environment, never from argv or the code. */
+    /* The secrets come from the environment, never from argv or the code:
+     * one for the identifier hash, another for the signed identity. */
+    const char *identifier_secret = getenv("USERHASH_IDENTIFIER_SECRET");
     const char *secret = getenv("USERHASH_SECRET");
-    if (secret == NULL) {
-        fprintf(stderr, "set USERHASH_SECRET (at least 16 bytes; 32 random ones is right)\n");
+    if (identifier_secret == NULL || secret == NULL) {
+        fprintf(stderr, "set USERHASH_IDENTIFIER_SECRET and USERHASH_SECRET, two different secrets "
+                        "(at least 16 bytes each; 32 random ones is right)\n");
+        return 2;
+    }
+    if (strcmp(identifier_secret, secret) == 0) {
+        fprintf(stderr, "USERHASH_IDENTIFIER_SECRET and USERHASH_SECRET are the same: give each scheme its own "
+                        "secret (SECURITY.md)\n");
         return 2;
     }
     const char *org_id = "org_123";
@@ -35,7 +46,8 @@ int main(void) {
 
     /* Scheme 1: the identifier hash a widget snippet sends with the user id. */
     char hash[USERHASH_HEX_LEN + 1];
-    st = userhash_sign_identifier(secret, strlen(secret), user_id, strlen(user_id), hash, sizeof hash);
+    st = userhash_sign_identifier(identifier_secret, strlen(identifier_secret), user_id, strlen(user_id), hash,
+                                  sizeof hash);
     if (st != USERHASH_OK) return fail("sign_identifier", st);
     printf("identifier_hash for user %s: %s\n", user_id, hash);
 

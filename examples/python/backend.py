@@ -6,11 +6,14 @@ login page's server signs the logged-in user with `userhash.IdentitySigner`,
 renders the widget URL with `userhash.widget_url`, and the widget endpoint
 verifies it with `userhash.Verifier` (freshness, replay, rotation).
 
-    USERHASH_SECRET=$(openssl rand -hex 32) python3 examples/python/backend.py --port 8000
+    USERHASH_SECRET=$(openssl rand -hex 32) USERHASH_IDENTIFIER_SECRET=$(openssl rand -hex 32) \
+        python3 examples/python/backend.py --port 8000
 
 Then open http://127.0.0.1:8000/, log in with any email, and reload the
-widget frame's URL to see `Replayed`. Without USERHASH_SECRET a random
-secret is made at start (and never printed).
+widget frame's URL to see `Replayed`. Without the variables random secrets
+are made at start (and never printed). Each scheme has its own secret
+(SECURITY.md): the identifier hash must never be made with the signed
+identity's.
 """
 
 import argparse
@@ -56,10 +59,14 @@ WIDGET_PAGE = """<!doctype html>
 class Backend:
     """The two sides: the shop signs, the widget verifies."""
 
-    def __init__(self, secret, widget_base):
+    def __init__(self, secret, widget_base, identifier_secret):
+        # One secret per scheme (SECURITY.md): the identifier hash never
+        # shares the signed identity's secret.
+        if identifier_secret == secret:
+            raise ValueError("give the identifier hash and the signed identity different secrets")
         self.signer = userhash.IdentitySigner(secret, ORG_ID)
         self.verifier = userhash.Verifier([secret], ORG_ID, nonce_store=userhash.MemoryNonceStore())
-        self.secret = secret
+        self.identifier_secret = identifier_secret
         self.widget_base = widget_base
 
     def app_page(self, email, name):
@@ -68,7 +75,7 @@ class Backend:
         return APP_PAGE.format(
             name=html.escape(name or email),
             email=html.escape(email),
-            identifier_hash=userhash.sign_identifier(self.secret, email),
+            identifier_hash=userhash.sign_identifier(self.identifier_secret, email),
             widget_url=html.escape(url, quote=True),
         )
 
@@ -116,11 +123,13 @@ def handler_for(backend):
     return Handler
 
 
-def make_server(host="127.0.0.1", port=8000, secret=None):
+def make_server(host="127.0.0.1", port=8000, secret=None, identifier_secret=None):
     """A server on (host, port); port 0 picks a free one."""
     server = http.server.ThreadingHTTPServer((host, port), None)
     base = f"http://{host}:{server.server_address[1]}/widget"
-    server.RequestHandlerClass = handler_for(Backend(secret or os.environ.get("USERHASH_SECRET") or secrets.token_hex(32), base))
+    secret = secret or os.environ.get("USERHASH_SECRET") or secrets.token_hex(32)
+    identifier_secret = identifier_secret or os.environ.get("USERHASH_IDENTIFIER_SECRET") or secrets.token_hex(32)
+    server.RequestHandlerClass = handler_for(Backend(secret, base, identifier_secret))
     return server
 
 

@@ -14,7 +14,9 @@ import backend
 
 @pytest.fixture()
 def server():
-    srv = backend.make_server(port=0, secret="example-test-secret-0123456789abcdef")
+    srv = backend.make_server(
+        port=0, secret="example-test-secret-0123456789abcdef", identifier_secret="example-identifier-secret-0123456789"
+    )
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_address[1]}"
@@ -80,3 +82,9 @@ def test_bad_email_is_refused_with_a_message(server):
         urllib.request.urlopen(f"{server}/login", data=data)
     assert info.value.code == 400
     assert "email is malformed: it has leading or trailing whitespace" in info.value.read().decode()
+
+
+def test_one_secret_for_both_schemes_is_refused():
+    with pytest.raises(ValueError, match="different secrets"):
+        backend.make_server(port=0, secret="example-test-secret-0123456789abcdef",
+                            identifier_secret="example-test-secret-0123456789abcdef")

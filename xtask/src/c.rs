@@ -234,7 +234,9 @@ pub fn examples() -> Result<Counts, String> {
     args.extend(String::from_utf8_lossy(&flags.stdout).split_whitespace().map(str::to_owned));
     gcc(&args)?;
     let mut run = cmd(&app, &[]);
-    run.env("LD_LIBRARY_PATH", &lib).env("USERHASH_SECRET", "example-secret-0123456789abcdef");
+    run.env("LD_LIBRARY_PATH", &lib)
+        .env("USERHASH_IDENTIFIER_SECRET", "example-identifier-secret-0123456789")
+        .env("USERHASH_SECRET", "example-secret-0123456789abcdef");
     status(&mut run)?;
     add(&mut total, Counts { passed: 1, failed: 0 });
 
