@@ -12,7 +12,9 @@ Every function is the Rust core's, through uniffi. This module is a thin
 facade over the generated ``userhash._native.userhash_ffi``: it accepts ``str`` (or
 ``bytes``) where the generated layer takes ``bytes``, which uniffi passes to
 Rust without copying; a ``str`` argument would cost two more calls into Rust.
-It holds no logic of its own.
+It holds no logic of its own; what it adds is what generated code cannot
+express: a nonce store written in Python is checked where Rust calls it (a
+real ``bool``, interrupts kept).
 
 Errors are ``UserHashError`` subclasses, one per rejection
 (``UserHashError.Expired``, ``UserHashError.Replayed``, ...), each with its
@@ -23,7 +25,7 @@ ever shows a secret.
 from __future__ import annotations
 
 import collections.abc
-import functools
+import threading
 import typing
 
 from ._native import userhash_ffi as _ffi
@@ -80,29 +82,8 @@ def _message(self: BaseException) -> str:
 setattr(UserHashError, "__str__", _message)
 
 
-def _strict_bool(method: typing.Callable[..., object]) -> typing.Callable[..., bool]:
-    @functools.wraps(method)
-    def check_and_insert(self: NonceStore, org_id: str, nonce: str, expires_at_ms: int) -> bool:
-        result = method(self, org_id, nonce, expires_at_ms)
-        if type(result) is not bool:
-            raise TypeError(f"{type(self).__name__}.check_and_insert must return True or False, not {type(result).__name__}")
-        return result
-
-    return check_and_insert
-
-
-def _nonce_store_subclass(cls: typing.Type[NonceStore], /, **kwargs: object) -> None:
-    # uniffi hands Rust the truth value of whatever a store returns, so a store
-    # returning a row or a string would accept every URL. Each subclass's
-    # check_and_insert is wrapped to return a real bool or raise, and a raise
-    # refuses the request (StoreUnavailable): stores fail closed.
-    super(NonceStore, cls).__init_subclass__(**kwargs)
-    method = cls.__dict__.get("check_and_insert")
-    if callable(method):
-        setattr(cls, "check_and_insert", _strict_bool(method))
-
-
-setattr(NonceStore, "__init_subclass__", classmethod(_nonce_store_subclass))
+# The variant the facade's store adapter raises (mypy sees only the generated base class).
+_StoreUnavailable: typing.Type[UserHashError] = getattr(UserHashError, "StoreUnavailable")
 
 
 def _bytes(value: object, name: str) -> bytes:
@@ -256,8 +237,9 @@ class IdentitySigner:
 
 class _RustNonceStore(NonceStore):
     """A store written in Rust. A ``Verifier`` given one unwraps it and calls
-    it in Rust directly, never through Python, unless a subclass overrides
-    ``check_and_insert``: then that method runs."""
+    it in Rust directly, never through Python, unless its ``check_and_insert``
+    is not this one (a subclass, or the instance, replaced it): then that
+    method runs."""
 
     __slots__ = ("_inner",)
 
@@ -268,10 +250,12 @@ class _RustNonceStore(NonceStore):
 
 
 def _calls_rust_only(store: _RustNonceStore) -> bool:
-    """Whether the verifier may call the Rust store directly: not when a
-    subclass overrides ``check_and_insert`` (to log, or to refuse more), which
-    must then run."""
-    return type(store).check_and_insert is _RustNonceStore.check_and_insert
+    """Whether the verifier may call the Rust store directly: only when the
+    method the store answers with is ``_RustNonceStore``'s own, looked up as
+    Python would (the instance, then its class and bases), so an override
+    (to log, or to refuse more) from anywhere runs."""
+    method = getattr(store, "check_and_insert", None)
+    return getattr(method, "__func__", None) is _RustNonceStore.check_and_insert and getattr(method, "__self__", None) is store
 
 
 class MemoryNonceStore(_RustNonceStore):
@@ -281,7 +265,7 @@ class MemoryNonceStore(_RustNonceStore):
     share a ``RedisNonceStore`` between several.
 
     A ``Verifier`` given this store calls it in Rust directly, never through
-    Python (unless a subclass overrides ``check_and_insert``).
+    Python (unless a subclass or the instance replaces ``check_and_insert``).
     """
 
     __slots__ = ()
@@ -331,6 +315,72 @@ class RedisNonceStore(_RustNonceStore):
         return f"RedisNonceStore(prefix={self._prefix!r})"
 
 
+class _Interrupted(threading.local):
+    """An interrupt (KeyboardInterrupt, SystemExit, ...) a Python store raised
+    during this thread's current verification, to raise again once Rust has
+    refused the request."""
+
+    pending: typing.Optional[BaseException] = None
+
+
+_interrupted = _Interrupted()
+
+
+class _CheckedStore(NonceStore):
+    """What Rust calls for a store written in Python.
+
+    uniffi hands Rust the truth value of whatever ``check_and_insert``
+    returns, so a store returning a row, a count or a string would accept the
+    same URL again and again. This adapter lets only a real ``bool`` through,
+    wherever the store's method comes from (its class, a mixin, the instance,
+    ``__getattr__``). Anything else is refused as ``StoreUnavailable``.
+
+    uniffi also lets a ``BaseException`` that is not an ``Exception``
+    (``KeyboardInterrupt``, ``SystemExit``) escape into ctypes, which prints
+    it and answers false (``Replayed``): Ctrl-C would be lost. This adapter
+    refuses the request instead (``StoreUnavailable``) and keeps the
+    interrupt, which ``Verifier`` raises again once Rust has returned.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: NonceStore) -> None:
+        self._store = store
+
+    def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
+        try:
+            result = self._store.check_and_insert(org_id, nonce, expires_at_ms)
+            if type(result) is bool:
+                return result
+            reason = f"{self._name()}.check_and_insert returned {type(result).__name__}, not True or False"
+        except Exception:
+            # UserHashError (StoreFull, StoreUnavailable) reaches Rust as it
+            # is; uniffi turns anything else into StoreUnavailable naming it.
+            raise
+        except BaseException as interrupt:
+            _interrupted.pending = interrupt
+            reason = f"{self._name()}.check_and_insert was interrupted ({type(interrupt).__name__})"
+        # Rust builds the message from the reason.
+        raise typing.cast(typing.Callable[..., UserHashError], _StoreUnavailable)(reason=reason, message=reason)
+
+    def _name(self) -> str:
+        return type(self._store).__name__
+
+
+def _for_rust(store: object) -> NonceStore:
+    """The store as the generated layer takes it: a Rust store as itself (so
+    Rust calls it directly), any other behind ``_CheckedStore``."""
+    if not isinstance(store, NonceStore):
+        raise TypeError(
+            f"nonce_store must be a MemoryNonceStore, a RedisNonceStore or a NonceStore subclass, not {type(store).__name__}"
+        )
+    if isinstance(store, _RustNonceStore) and _calls_rust_only(store):
+        return store._inner
+    if type(store) is _ffi.NonceStoreImpl:  # a Rust store from the generated layer itself
+        return store
+    return _CheckedStore(store)
+
+
 class Verifier:
     """Verifies signed widget URLs for one organization (SPEC §3): parse,
     org, signature under each configured secret, freshness, replay.
@@ -353,9 +403,8 @@ class Verifier:
         nonce_store: typing.Optional[NonceStore] = None,
     ) -> None:
         encoded = _secrets(secrets)
-        if isinstance(nonce_store, _RustNonceStore) and _calls_rust_only(nonce_store):
-            nonce_store = nonce_store._inner
-        self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store)
+        store = None if nonce_store is None else _for_rust(nonce_store)
+        self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, store)
 
     @property
     def org_id(self) -> str:
@@ -368,11 +417,32 @@ class Verifier:
     def verify_url(self, url: Text) -> VerifiedIdentity:
         """Verifies a widget URL (or its query string) now. Raises a
         ``UserHashError`` subclass naming the first check that failed."""
-        return self._inner.verify_url(_bytes(url, "url"))
+        _interrupted.pending = None
+        try:
+            return self._inner.verify_url(_bytes(url, "url"))
+        except _StoreUnavailable:
+            if _interrupted.pending is None:
+                raise
+        raise _interrupt()
 
     def verify_url_at(self, url: Text, now_ms: int) -> VerifiedIdentity:
         """Verifies a widget URL as if the time were ``now_ms`` (Unix ms)."""
-        return self._inner.verify_url_at(_bytes(url, "url"), now_ms)
+        _interrupted.pending = None
+        try:
+            return self._inner.verify_url_at(_bytes(url, "url"), now_ms)
+        except _StoreUnavailable:
+            if _interrupted.pending is None:
+                raise
+        raise _interrupt()
 
     def __repr__(self) -> str:
         return repr(self._inner)
+
+
+def _interrupt() -> BaseException:
+    """The interrupt a Python store raised during this thread's verification,
+    which Rust refused (StoreUnavailable): raised instead of that refusal, from
+    outside its except block so the refusal is not its ``__context__``."""
+    interrupt = typing.cast(BaseException, _interrupted.pending)  # checked by the caller
+    _interrupted.pending = None
+    return interrupt
