@@ -13,8 +13,9 @@ facade over the generated ``userhash._native.userhash_ffi``: it accepts ``str`` 
 ``bytes``) where the generated layer takes ``bytes``, which uniffi passes to
 Rust without copying; a ``str`` argument would cost two more calls into Rust.
 It holds no logic of its own; what it adds is what generated code cannot
-express: a nonce store written in Python is checked where Rust calls it (a
-real ``bool``, interrupts kept).
+express: a ``str`` that UTF-8 cannot encode becomes a userhash error instead
+of a ``UnicodeEncodeError`` that repeats it, and a nonce store written in
+Python is checked where Rust calls it (a real ``bool``, interrupts kept).
 
 Errors are ``UserHashError`` subclasses, one per rejection
 (``UserHashError.Expired``, ``UserHashError.Replayed``, ...), each with its
@@ -81,14 +82,51 @@ def _message(self: BaseException) -> str:
 
 setattr(UserHashError, "__str__", _message)
 
-
-# The variant the facade's store adapter raises (mypy sees only the generated base class).
+# The variants the facade raises itself (mypy sees only the generated base class).
+_Malformed: typing.Callable[..., UserHashError] = getattr(UserHashError, "Malformed")
 _StoreUnavailable: typing.Type[UserHashError] = getattr(UserHashError, "StoreUnavailable")
 
 
 def _bytes(value: object, name: str) -> bytes:
+    """A text argument as the bytes Rust takes. A ``str`` that UTF-8 cannot
+    encode raises ``Malformed`` naming the argument, never the
+    ``UnicodeEncodeError`` whose ``repr`` repeats the whole string."""
     if isinstance(value, str):
-        return value.encode()
+        try:
+            return value.encode()
+        except UnicodeEncodeError as e:
+            at = e.start
+        # Raised here, after the except block, so the UnicodeEncodeError (which
+        # holds the whole string) is not kept as this error's __context__.
+        raise _not_utf8(name, name, at, _PASS_BYTES)
+    return _other_bytes(value, name)
+
+
+def _secret(value: object, name: str = "secret") -> bytes:
+    """A secret as bytes: as ``_bytes``, but the error names neither the
+    secret nor where in it the bad character is."""
+    if isinstance(value, str):
+        try:
+            return value.encode()
+        except UnicodeEncodeError:
+            pass
+        raise _not_utf8("secret", name, None, _PASS_SECRET_BYTES)
+    return _other_bytes(value, name)
+
+
+def _request_bytes(value: object, name: str) -> bytes:
+    """Request data (a URL, an identifier and hash to check) as bytes. A
+    ``str`` that UTF-8 cannot encode becomes bytes that are not UTF-8 (each
+    lone surrogate as its three-byte form), which the core refuses as it
+    refuses any such bytes: ``Malformed`` from a verifier, ``False`` from
+    ``verify_identifier``. Never an exception a request handler does not
+    expect, and the same answer as Kotlin's."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return _other_bytes(value, name)
+
+
+def _other_bytes(value: object, name: str) -> bytes:
     if isinstance(value, bytes):
         return value
     if isinstance(value, (bytearray, memoryview)):
@@ -96,18 +134,61 @@ def _bytes(value: object, name: str) -> bytes:
     raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
 
 
+def _text(value: object, name: str, field: typing.Optional[str] = None) -> str:
+    """A ``str`` argument of the generated layer (which encodes it itself),
+    checked to have a UTF-8 form first. ``field``: the ``Malformed`` field
+    when it is not ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str, not {type(value).__name__}")
+    at = _lone_surrogate_at(value)
+    if at is None:
+        return value
+    raise _not_utf8(field or name, name, at, _FIX_TEXT)
+
+
+def _lone_surrogate_at(text: str) -> typing.Optional[int]:
+    """Where UTF-8 cannot encode ``text`` (a lone surrogate), or None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode()
+    except UnicodeEncodeError as e:
+        return e.start
+    return None
+
+
+def _optional_str(value: object, name: str, field: typing.Optional[str] = None) -> typing.Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+    return _text(value, name, field)
+
+
+_PASS_BYTES = "pass it as bytes instead (from the environment: os.environb[b'NAME'])"
+_PASS_SECRET_BYTES = "pass the secret as bytes instead: os.environb[b'USERHASH_SECRET'], or its file read in binary mode"
+_FIX_TEXT = "this argument takes str only: fix the text where it was decoded (its bytes were not UTF-8)"
+
+
+def _not_utf8(field: str, name: str, at: typing.Optional[int], fix: str) -> UserHashError:
+    # The core's Malformed, made here because the value never reaches Rust. It
+    # says where the character is (never for a secret), not what it is: the
+    # code point of a surrogate that os.environ made is a byte of the value.
+    subject = "it" if name == field else name
+    where = "" if at is None else f" at index {at}"
+    reason = (
+        f"{subject} is a str with a lone surrogate{where}, which UTF-8 cannot encode (os.environ and os.fsdecode"
+        f" make one of each byte that is not UTF-8); {fix}"
+    )
+    return _Malformed(field=field, reason=reason, message=f"{field} is malformed: {reason}")
+
+
 def _secrets(secrets: object) -> typing.List[bytes]:
     if isinstance(secrets, (str, bytes)):
         raise TypeError("secrets must be a list of secrets, current first: write [secret], not secret")
     if not isinstance(secrets, collections.abc.Iterable):
         raise TypeError(f"secrets must be a list of str or bytes, not {type(secrets).__name__}")
-    return [_bytes(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
-
-
-def _optional_str(value: object, name: str) -> typing.Optional[str]:
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+    return [_secret(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
 
 
 def sign_identifier(secret: Text, identifier: Text) -> str:
@@ -116,16 +197,18 @@ def sign_identifier(secret: Text, identifier: Text) -> str:
     Raises ``UserHashError.WeakSecret`` for a secret under 16 bytes and
     ``UserHashError.Malformed`` for an identifier outside 1..=4096 bytes.
     """
-    return _ffi.sign_identifier(_bytes(secret, "secret"), _bytes(identifier, "identifier"))
+    return _ffi.sign_identifier(_secret(secret), _bytes(identifier, "identifier"))
 
 
 def verify_identifier(secret: Text, identifier: Text, hash: Text) -> bool:
     """Whether ``hash`` is the identifier's hash, compared in constant time.
 
-    False for any mismatch or malformed hash; raises only for a weak secret
-    (a configuration mistake, not a request's).
+    False for any mismatch or malformed hash or identifier; raises only for a
+    weak or malformed secret (a configuration mistake, not a request's).
     """
-    return _ffi.verify_identifier(_bytes(secret, "secret"), _bytes(identifier, "identifier"), _bytes(hash, "hash"))
+    return _ffi.verify_identifier(
+        _secret(secret), _request_bytes(identifier, "identifier"), _request_bytes(hash, "hash")
+    )
 
 
 def sign_identifiers(secret: Text, identifiers: typing.Sequence[str]) -> typing.List[str]:
@@ -134,20 +217,44 @@ def sign_identifiers(secret: Text, identifiers: typing.Sequence[str]) -> typing.
     1..=4096 bytes fails the whole batch (``UserHashError.Malformed``)."""
     if isinstance(identifiers, (str, bytes)):
         raise TypeError("identifiers must be a list of str, not a single one")
-    return _ffi.sign_identifiers(_bytes(secret, "secret"), list(identifiers))
+    key = _secret(secret)
+    identifiers = list(identifiers)
+    try:
+        return _ffi.sign_identifiers(key, identifiers)
+    except UnicodeEncodeError:
+        pass
+    # Only when the generated layer could not encode one (its error repeats
+    # the whole identifier): say which, from outside the except block.
+    for i, identifier in enumerate(identifiers):
+        _text(identifier, f"identifiers[{i}]", "identifier")
+    raise AssertionError("an identifier that UTF-8 cannot encode was not found again")
+
+
+_NEVER_MATCHES = _ffi.IdentifierHash(identifier="", hash="")
+"""A pair the core answers False for (an empty identifier is malformed)."""
 
 
 def verify_identifiers(secret: Text, pairs: typing.Iterable[typing.Tuple[str, str]]) -> typing.List[bool]:
     """``verify_identifier`` for many ``(identifier, hash)`` pairs under one
     secret, in one call into Rust; one bool per pair, in order. Raises only
-    for a weak secret."""
-    return _ffi.verify_identifiers(_bytes(secret, "secret"), [_ffi.IdentifierHash(identifier=i, hash=h) for i, h in pairs])
+    for a weak or malformed secret."""
+    key = _secret(secret)
+    batch = [_ffi.IdentifierHash(identifier=i, hash=h) for i, h in pairs]
+    try:
+        return _ffi.verify_identifiers(key, batch)
+    except UnicodeEncodeError:
+        pass
+    # A pair that UTF-8 cannot encode (request data) matches no hash: False
+    # for it, as verify_identifier answers, not the generated layer's
+    # UnicodeEncodeError that repeats the whole identifier.
+    batch = [_NEVER_MATCHES if _lone_surrogate_at(p.identifier) is not None or _lone_surrogate_at(p.hash) is not None else p for p in batch]
+    return _ffi.verify_identifiers(key, batch)
 
 
 def org_id_of(url: Text) -> str:
     """The ``orgId`` a widget URL claims, unverified: to route the request to
     that organization's ``Verifier`` before verifying it."""
-    return _ffi.org_id_of(_bytes(url, "url"))
+    return _ffi.org_id_of(_request_bytes(url, "url"))
 
 
 def widget_url(
@@ -160,12 +267,16 @@ def widget_url(
     with ``orgId``, ``email``, ``name``, the extra ``params`` sorted by key,
     ``timestamp``, ``nonce`` and ``user_hash``, form-encoded as a browser's
     ``URLSearchParams`` does. ``name`` and ``params`` are not signed."""
+    base_url = _text(base_url, "base_url")
     if not isinstance(identity, SignedIdentity):
         raise TypeError(f"identity must be a SignedIdentity (from IdentitySigner.sign), not {type(identity).__name__}")
+    for field in ("email", "org_id", "nonce", "user_hash"):
+        _text(getattr(identity, field), f"identity.{field}", field)
+    name = _optional_str(name, "name")
     if params is not None:
         if not isinstance(params, collections.abc.Mapping):
             raise TypeError(f"params must be a mapping of str to str, not {type(params).__name__}")
-        params = dict(params)
+        params = {_text(k, "a params key", "params"): _text(v, f"params[{k!r}]", "params") for k, v in params.items()}
     return _ffi.widget_url(base_url, identity, name, params)
 
 
@@ -199,15 +310,14 @@ def diagnose(
         org_id=_optional_str(org_id, "org_id"),
         nonce=_optional_str(nonce, "nonce"),
     )
-    if type(hash) is not str:
-        raise TypeError(f"hash must be str, not {type(hash).__name__}")
+    hash = _text(hash, "hash")
     return _ffi.diagnose(_secrets(secrets), signed, hash)
 
 
 def diagnose_url(secrets: typing.Sequence[Text], url: str, hash: typing.Optional[str] = None) -> Diagnosis:
     """``diagnose`` for a widget URL that was rejected with ``Mismatch``: its
     signed fields, and its own ``user_hash`` unless ``hash`` is given."""
-    return _ffi.diagnose_url(_secrets(secrets), url, _optional_str(hash, "hash"))
+    return _ffi.diagnose_url(_secrets(secrets), _text(url, "url", "params"), _optional_str(hash, "hash"))
 
 
 class IdentitySigner:
@@ -217,7 +327,7 @@ class IdentitySigner:
     __slots__ = ("_inner",)
 
     def __init__(self, secret: Text, org_id: Text) -> None:
-        self._inner = _ffi.IdentitySigner(_bytes(secret, "secret"), _bytes(org_id, "org_id"))
+        self._inner = _ffi.IdentitySigner(_secret(secret), _bytes(org_id, "org_id"))
 
     @property
     def org_id(self) -> str:
@@ -246,7 +356,7 @@ class _RustNonceStore(NonceStore):
     _inner: NonceStore
 
     def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
-        return self._inner.check_and_insert(org_id, nonce, expires_at_ms)
+        return self._inner.check_and_insert(_text(org_id, "org_id"), _text(nonce, "nonce"), expires_at_ms)
 
 
 def _calls_rust_only(store: _RustNonceStore) -> bool:
@@ -306,9 +416,9 @@ class RedisNonceStore(_RustNonceStore):
         connect_timeout_ms: typing.Optional[int] = None,
         command_timeout_ms: typing.Optional[int] = None,
     ) -> None:
-        if type(url) is not str:
-            raise TypeError(f"url must be str, not {type(url).__name__}")
-        self._inner = _ffi.redis_nonce_store(url, _optional_str(prefix, "prefix"), connect_timeout_ms, command_timeout_ms)
+        url = _text(url, "url", "nonce_store")
+        prefix = _optional_str(prefix, "prefix", "nonce_store")
+        self._inner = _ffi.redis_nonce_store(url, prefix, connect_timeout_ms, command_timeout_ms)
         self._prefix = "userhash:nonce" if prefix is None else prefix
 
     def __repr__(self) -> str:
@@ -419,7 +529,7 @@ class Verifier:
         ``UserHashError`` subclass naming the first check that failed."""
         _interrupted.pending = None
         try:
-            return self._inner.verify_url(_bytes(url, "url"))
+            return self._inner.verify_url(_request_bytes(url, "url"))
         except _StoreUnavailable:
             if _interrupted.pending is None:
                 raise
@@ -429,7 +539,7 @@ class Verifier:
         """Verifies a widget URL as if the time were ``now_ms`` (Unix ms)."""
         _interrupted.pending = None
         try:
-            return self._inner.verify_url_at(_bytes(url, "url"), now_ms)
+            return self._inner.verify_url_at(_request_bytes(url, "url"), now_ms)
         except _StoreUnavailable:
             if _interrupted.pending is None:
                 raise
