@@ -19,7 +19,7 @@ class Verifier @Throws(UserHashException::class) @JvmOverloads constructor(
     nonceStore: NonceStore? = null,
 ) : AutoCloseable {
     private val inner: FfiVerifier =
-        utf8(orgId) { o -> rust { FfiVerifier(secrets.map(Scratch::bytes), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower()) } }
+        utf8(orgId) { o -> rust { FfiVerifier(secretBytes(secrets), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower()) } }
 
     /** The organization this verifier accepts. */
     val orgId: String
