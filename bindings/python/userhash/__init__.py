@@ -12,7 +12,10 @@ Every function is the Rust core's, through uniffi. This module is a thin
 facade over the generated ``userhash._native.userhash_ffi``: it accepts ``str`` (or
 ``bytes``) where the generated layer takes ``bytes``, which uniffi passes to
 Rust without copying; a ``str`` argument would cost two more calls into Rust.
-It holds no logic of its own.
+It holds no logic of its own; what it adds is what generated code cannot
+express: a ``str`` that UTF-8 cannot encode becomes a userhash error instead
+of a ``UnicodeEncodeError`` that repeats it, and a nonce store written in
+Python is checked where Rust calls it (a real ``bool``, interrupts kept).
 
 Errors are ``UserHashError`` subclasses, one per rejection
 (``UserHashError.Expired``, ``UserHashError.Replayed``, ...), each with its
@@ -23,7 +26,7 @@ ever shows a secret.
 from __future__ import annotations
 
 import collections.abc
-import functools
+import threading
 import typing
 
 from ._native import userhash_ffi as _ffi
@@ -79,35 +82,51 @@ def _message(self: BaseException) -> str:
 
 setattr(UserHashError, "__str__", _message)
 
-
-def _strict_bool(method: typing.Callable[..., object]) -> typing.Callable[..., bool]:
-    @functools.wraps(method)
-    def check_and_insert(self: NonceStore, org_id: str, nonce: str, expires_at_ms: int) -> bool:
-        result = method(self, org_id, nonce, expires_at_ms)
-        if type(result) is not bool:
-            raise TypeError(f"{type(self).__name__}.check_and_insert must return True or False, not {type(result).__name__}")
-        return result
-
-    return check_and_insert
-
-
-def _nonce_store_subclass(cls: typing.Type[NonceStore], /, **kwargs: object) -> None:
-    # uniffi hands Rust the truth value of whatever a store returns, so a store
-    # returning a row or a string would accept every URL. Each subclass's
-    # check_and_insert is wrapped to return a real bool or raise, and a raise
-    # refuses the request (StoreUnavailable): stores fail closed.
-    super(NonceStore, cls).__init_subclass__(**kwargs)
-    method = cls.__dict__.get("check_and_insert")
-    if callable(method):
-        setattr(cls, "check_and_insert", _strict_bool(method))
-
-
-setattr(NonceStore, "__init_subclass__", classmethod(_nonce_store_subclass))
+# The variants the facade raises itself (mypy sees only the generated base class).
+_Malformed: typing.Callable[..., UserHashError] = getattr(UserHashError, "Malformed")
+_StoreUnavailable: typing.Type[UserHashError] = getattr(UserHashError, "StoreUnavailable")
 
 
 def _bytes(value: object, name: str) -> bytes:
+    """A text argument as the bytes Rust takes. A ``str`` that UTF-8 cannot
+    encode raises ``Malformed`` naming the argument, never the
+    ``UnicodeEncodeError`` whose ``repr`` repeats the whole string."""
     if isinstance(value, str):
-        return value.encode()
+        try:
+            return value.encode()
+        except UnicodeEncodeError as e:
+            at = e.start
+        # Raised here, after the except block, so the UnicodeEncodeError (which
+        # holds the whole string) is not kept as this error's __context__.
+        raise _not_utf8(name, name, at, _PASS_BYTES)
+    return _other_bytes(value, name)
+
+
+def _secret(value: object, name: str = "secret") -> bytes:
+    """A secret as bytes: as ``_bytes``, but the error names neither the
+    secret nor where in it the bad character is."""
+    if isinstance(value, str):
+        try:
+            return value.encode()
+        except UnicodeEncodeError:
+            pass
+        raise _not_utf8("secret", name, None, _PASS_SECRET_BYTES)
+    return _other_bytes(value, name)
+
+
+def _request_bytes(value: object, name: str) -> bytes:
+    """Request data (a URL, an identifier and hash to check) as bytes. A
+    ``str`` that UTF-8 cannot encode becomes bytes that are not UTF-8 (each
+    lone surrogate as its three-byte form), which the core refuses as it
+    refuses any such bytes: ``Malformed`` from a verifier, ``False`` from
+    ``verify_identifier``. Never an exception a request handler does not
+    expect, and the same answer as Kotlin's."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return _other_bytes(value, name)
+
+
+def _other_bytes(value: object, name: str) -> bytes:
     if isinstance(value, bytes):
         return value
     if isinstance(value, (bytearray, memoryview)):
@@ -115,18 +134,61 @@ def _bytes(value: object, name: str) -> bytes:
     raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
 
 
+def _text(value: object, name: str, field: typing.Optional[str] = None) -> str:
+    """A ``str`` argument of the generated layer (which encodes it itself),
+    checked to have a UTF-8 form first. ``field``: the ``Malformed`` field
+    when it is not ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str, not {type(value).__name__}")
+    at = _lone_surrogate_at(value)
+    if at is None:
+        return value
+    raise _not_utf8(field or name, name, at, _FIX_TEXT)
+
+
+def _lone_surrogate_at(text: str) -> typing.Optional[int]:
+    """Where UTF-8 cannot encode ``text`` (a lone surrogate), or None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode()
+    except UnicodeEncodeError as e:
+        return e.start
+    return None
+
+
+def _optional_str(value: object, name: str, field: typing.Optional[str] = None) -> typing.Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+    return _text(value, name, field)
+
+
+_PASS_BYTES = "pass it as bytes instead (from the environment: os.environb[b'NAME'])"
+_PASS_SECRET_BYTES = "pass the secret as bytes instead: os.environb[b'USERHASH_SECRET'], or its file read in binary mode"
+_FIX_TEXT = "this argument takes str only: fix the text where it was decoded (its bytes were not UTF-8)"
+
+
+def _not_utf8(field: str, name: str, at: typing.Optional[int], fix: str) -> UserHashError:
+    # The core's Malformed, made here because the value never reaches Rust. It
+    # says where the character is (never for a secret), not what it is: the
+    # code point of a surrogate that os.environ made is a byte of the value.
+    subject = "it" if name == field else name
+    where = "" if at is None else f" at index {at}"
+    reason = (
+        f"{subject} is a str with a lone surrogate{where}, which UTF-8 cannot encode (os.environ and os.fsdecode"
+        f" make one of each byte that is not UTF-8); {fix}"
+    )
+    return _Malformed(field=field, reason=reason, message=f"{field} is malformed: {reason}")
+
+
 def _secrets(secrets: object) -> typing.List[bytes]:
     if isinstance(secrets, (str, bytes)):
         raise TypeError("secrets must be a list of secrets, current first: write [secret], not secret")
     if not isinstance(secrets, collections.abc.Iterable):
         raise TypeError(f"secrets must be a list of str or bytes, not {type(secrets).__name__}")
-    return [_bytes(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
-
-
-def _optional_str(value: object, name: str) -> typing.Optional[str]:
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+    return [_secret(s, f"secrets[{i}]") for i, s in enumerate(secrets)]
 
 
 def sign_identifier(secret: Text, identifier: Text) -> str:
@@ -135,16 +197,18 @@ def sign_identifier(secret: Text, identifier: Text) -> str:
     Raises ``UserHashError.WeakSecret`` for a secret under 16 bytes and
     ``UserHashError.Malformed`` for an identifier outside 1..=4096 bytes.
     """
-    return _ffi.sign_identifier(_bytes(secret, "secret"), _bytes(identifier, "identifier"))
+    return _ffi.sign_identifier(_secret(secret), _bytes(identifier, "identifier"))
 
 
 def verify_identifier(secret: Text, identifier: Text, hash: Text) -> bool:
     """Whether ``hash`` is the identifier's hash, compared in constant time.
 
-    False for any mismatch or malformed hash; raises only for a weak secret
-    (a configuration mistake, not a request's).
+    False for any mismatch or malformed hash or identifier; raises only for a
+    weak or malformed secret (a configuration mistake, not a request's).
     """
-    return _ffi.verify_identifier(_bytes(secret, "secret"), _bytes(identifier, "identifier"), _bytes(hash, "hash"))
+    return _ffi.verify_identifier(
+        _secret(secret), _request_bytes(identifier, "identifier"), _request_bytes(hash, "hash")
+    )
 
 
 def sign_identifiers(secret: Text, identifiers: typing.Sequence[str]) -> typing.List[str]:
@@ -153,20 +217,44 @@ def sign_identifiers(secret: Text, identifiers: typing.Sequence[str]) -> typing.
     1..=4096 bytes fails the whole batch (``UserHashError.Malformed``)."""
     if isinstance(identifiers, (str, bytes)):
         raise TypeError("identifiers must be a list of str, not a single one")
-    return _ffi.sign_identifiers(_bytes(secret, "secret"), list(identifiers))
+    key = _secret(secret)
+    identifiers = list(identifiers)
+    try:
+        return _ffi.sign_identifiers(key, identifiers)
+    except UnicodeEncodeError:
+        pass
+    # Only when the generated layer could not encode one (its error repeats
+    # the whole identifier): say which, from outside the except block.
+    for i, identifier in enumerate(identifiers):
+        _text(identifier, f"identifiers[{i}]", "identifier")
+    raise AssertionError("an identifier that UTF-8 cannot encode was not found again")
+
+
+_NEVER_MATCHES = _ffi.IdentifierHash(identifier="", hash="")
+"""A pair the core answers False for (an empty identifier is malformed)."""
 
 
 def verify_identifiers(secret: Text, pairs: typing.Iterable[typing.Tuple[str, str]]) -> typing.List[bool]:
     """``verify_identifier`` for many ``(identifier, hash)`` pairs under one
     secret, in one call into Rust; one bool per pair, in order. Raises only
-    for a weak secret."""
-    return _ffi.verify_identifiers(_bytes(secret, "secret"), [_ffi.IdentifierHash(identifier=i, hash=h) for i, h in pairs])
+    for a weak or malformed secret."""
+    key = _secret(secret)
+    batch = [_ffi.IdentifierHash(identifier=i, hash=h) for i, h in pairs]
+    try:
+        return _ffi.verify_identifiers(key, batch)
+    except UnicodeEncodeError:
+        pass
+    # A pair that UTF-8 cannot encode (request data) matches no hash: False
+    # for it, as verify_identifier answers, not the generated layer's
+    # UnicodeEncodeError that repeats the whole identifier.
+    batch = [_NEVER_MATCHES if _lone_surrogate_at(p.identifier) is not None or _lone_surrogate_at(p.hash) is not None else p for p in batch]
+    return _ffi.verify_identifiers(key, batch)
 
 
 def org_id_of(url: Text) -> str:
     """The ``orgId`` a widget URL claims, unverified: to route the request to
     that organization's ``Verifier`` before verifying it."""
-    return _ffi.org_id_of(_bytes(url, "url"))
+    return _ffi.org_id_of(_request_bytes(url, "url"))
 
 
 def widget_url(
@@ -179,12 +267,16 @@ def widget_url(
     with ``orgId``, ``email``, ``name``, the extra ``params`` sorted by key,
     ``timestamp``, ``nonce`` and ``user_hash``, form-encoded as a browser's
     ``URLSearchParams`` does. ``name`` and ``params`` are not signed."""
+    base_url = _text(base_url, "base_url")
     if not isinstance(identity, SignedIdentity):
         raise TypeError(f"identity must be a SignedIdentity (from IdentitySigner.sign), not {type(identity).__name__}")
+    for field in ("email", "org_id", "nonce", "user_hash"):
+        _text(getattr(identity, field), f"identity.{field}", field)
+    name = _optional_str(name, "name")
     if params is not None:
         if not isinstance(params, collections.abc.Mapping):
             raise TypeError(f"params must be a mapping of str to str, not {type(params).__name__}")
-        params = dict(params)
+        params = {_text(k, "a params key", "params"): _text(v, f"params[{k!r}]", "params") for k, v in params.items()}
     return _ffi.widget_url(base_url, identity, name, params)
 
 
@@ -218,15 +310,14 @@ def diagnose(
         org_id=_optional_str(org_id, "org_id"),
         nonce=_optional_str(nonce, "nonce"),
     )
-    if type(hash) is not str:
-        raise TypeError(f"hash must be str, not {type(hash).__name__}")
+    hash = _text(hash, "hash")
     return _ffi.diagnose(_secrets(secrets), signed, hash)
 
 
 def diagnose_url(secrets: typing.Sequence[Text], url: str, hash: typing.Optional[str] = None) -> Diagnosis:
     """``diagnose`` for a widget URL that was rejected with ``Mismatch``: its
     signed fields, and its own ``user_hash`` unless ``hash`` is given."""
-    return _ffi.diagnose_url(_secrets(secrets), url, _optional_str(hash, "hash"))
+    return _ffi.diagnose_url(_secrets(secrets), _text(url, "url", "params"), _optional_str(hash, "hash"))
 
 
 class IdentitySigner:
@@ -236,7 +327,7 @@ class IdentitySigner:
     __slots__ = ("_inner",)
 
     def __init__(self, secret: Text, org_id: Text) -> None:
-        self._inner = _ffi.IdentitySigner(_bytes(secret, "secret"), _bytes(org_id, "org_id"))
+        self._inner = _ffi.IdentitySigner(_secret(secret), _bytes(org_id, "org_id"))
 
     @property
     def org_id(self) -> str:
@@ -256,22 +347,25 @@ class IdentitySigner:
 
 class _RustNonceStore(NonceStore):
     """A store written in Rust. A ``Verifier`` given one unwraps it and calls
-    it in Rust directly, never through Python, unless a subclass overrides
-    ``check_and_insert``: then that method runs."""
+    it in Rust directly, never through Python, unless its ``check_and_insert``
+    is not this one (a subclass, or the instance, replaced it): then that
+    method runs."""
 
     __slots__ = ("_inner",)
 
     _inner: NonceStore
 
     def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
-        return self._inner.check_and_insert(org_id, nonce, expires_at_ms)
+        return self._inner.check_and_insert(_text(org_id, "org_id"), _text(nonce, "nonce"), expires_at_ms)
 
 
 def _calls_rust_only(store: _RustNonceStore) -> bool:
-    """Whether the verifier may call the Rust store directly: not when a
-    subclass overrides ``check_and_insert`` (to log, or to refuse more), which
-    must then run."""
-    return type(store).check_and_insert is _RustNonceStore.check_and_insert
+    """Whether the verifier may call the Rust store directly: only when the
+    method the store answers with is ``_RustNonceStore``'s own, looked up as
+    Python would (the instance, then its class and bases), so an override
+    (to log, or to refuse more) from anywhere runs."""
+    method = getattr(store, "check_and_insert", None)
+    return getattr(method, "__func__", None) is _RustNonceStore.check_and_insert and getattr(method, "__self__", None) is store
 
 
 class MemoryNonceStore(_RustNonceStore):
@@ -281,7 +375,7 @@ class MemoryNonceStore(_RustNonceStore):
     share a ``RedisNonceStore`` between several.
 
     A ``Verifier`` given this store calls it in Rust directly, never through
-    Python (unless a subclass overrides ``check_and_insert``).
+    Python (unless a subclass or the instance replaces ``check_and_insert``).
     """
 
     __slots__ = ()
@@ -322,13 +416,79 @@ class RedisNonceStore(_RustNonceStore):
         connect_timeout_ms: typing.Optional[int] = None,
         command_timeout_ms: typing.Optional[int] = None,
     ) -> None:
-        if type(url) is not str:
-            raise TypeError(f"url must be str, not {type(url).__name__}")
-        self._inner = _ffi.redis_nonce_store(url, _optional_str(prefix, "prefix"), connect_timeout_ms, command_timeout_ms)
+        url = _text(url, "url", "nonce_store")
+        prefix = _optional_str(prefix, "prefix", "nonce_store")
+        self._inner = _ffi.redis_nonce_store(url, prefix, connect_timeout_ms, command_timeout_ms)
         self._prefix = "userhash:nonce" if prefix is None else prefix
 
     def __repr__(self) -> str:
         return f"RedisNonceStore(prefix={self._prefix!r})"
+
+
+class _Interrupted(threading.local):
+    """An interrupt (KeyboardInterrupt, SystemExit, ...) a Python store raised
+    during this thread's current verification, to raise again once Rust has
+    refused the request."""
+
+    pending: typing.Optional[BaseException] = None
+
+
+_interrupted = _Interrupted()
+
+
+class _CheckedStore(NonceStore):
+    """What Rust calls for a store written in Python.
+
+    uniffi hands Rust the truth value of whatever ``check_and_insert``
+    returns, so a store returning a row, a count or a string would accept the
+    same URL again and again. This adapter lets only a real ``bool`` through,
+    wherever the store's method comes from (its class, a mixin, the instance,
+    ``__getattr__``). Anything else is refused as ``StoreUnavailable``.
+
+    uniffi also lets a ``BaseException`` that is not an ``Exception``
+    (``KeyboardInterrupt``, ``SystemExit``) escape into ctypes, which prints
+    it and answers false (``Replayed``): Ctrl-C would be lost. This adapter
+    refuses the request instead (``StoreUnavailable``) and keeps the
+    interrupt, which ``Verifier`` raises again once Rust has returned.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: NonceStore) -> None:
+        self._store = store
+
+    def check_and_insert(self, org_id: str, nonce: str, expires_at_ms: int) -> bool:
+        try:
+            result = self._store.check_and_insert(org_id, nonce, expires_at_ms)
+            if type(result) is bool:
+                return result
+            reason = f"{self._name()}.check_and_insert returned {type(result).__name__}, not True or False"
+        except Exception:
+            # UserHashError (StoreFull, StoreUnavailable) reaches Rust as it
+            # is; uniffi turns anything else into StoreUnavailable naming it.
+            raise
+        except BaseException as interrupt:
+            _interrupted.pending = interrupt
+            reason = f"{self._name()}.check_and_insert was interrupted ({type(interrupt).__name__})"
+        # Rust builds the message from the reason.
+        raise typing.cast(typing.Callable[..., UserHashError], _StoreUnavailable)(reason=reason, message=reason)
+
+    def _name(self) -> str:
+        return type(self._store).__name__
+
+
+def _for_rust(store: object) -> NonceStore:
+    """The store as the generated layer takes it: a Rust store as itself (so
+    Rust calls it directly), any other behind ``_CheckedStore``."""
+    if not isinstance(store, NonceStore):
+        raise TypeError(
+            f"nonce_store must be a MemoryNonceStore, a RedisNonceStore or a NonceStore subclass, not {type(store).__name__}"
+        )
+    if isinstance(store, _RustNonceStore) and _calls_rust_only(store):
+        return store._inner
+    if type(store) is _ffi.NonceStoreImpl:  # a Rust store from the generated layer itself
+        return store
+    return _CheckedStore(store)
 
 
 class Verifier:
@@ -358,12 +518,8 @@ class Verifier:
         max_params: typing.Optional[int] = None,
     ) -> None:
         encoded = _secrets(secrets)
-        if isinstance(nonce_store, _RustNonceStore) and _calls_rust_only(nonce_store):
-            nonce_store = nonce_store._inner
-        self._inner = _ffi.Verifier(
-            encoded, _bytes(org_id, "org_id"), tolerance_ms, nonce_store, max_url_len, max_params
-        )
-
+        store = None if nonce_store is None else _for_rust(nonce_store)
+        self._inner = _ffi.Verifier(encoded, _bytes(org_id, "org_id"), tolerance_ms, store, max_url_len, max_params)
 
     @property
     def org_id(self) -> str:
@@ -384,11 +540,32 @@ class Verifier:
     def verify_url(self, url: Text) -> VerifiedIdentity:
         """Verifies a widget URL (or its query string) now. Raises a
         ``UserHashError`` subclass naming the first check that failed."""
-        return self._inner.verify_url(_bytes(url, "url"))
+        _interrupted.pending = None
+        try:
+            return self._inner.verify_url(_request_bytes(url, "url"))
+        except _StoreUnavailable:
+            if _interrupted.pending is None:
+                raise
+        raise _interrupt()
 
     def verify_url_at(self, url: Text, now_ms: int) -> VerifiedIdentity:
         """Verifies a widget URL as if the time were ``now_ms`` (Unix ms)."""
-        return self._inner.verify_url_at(_bytes(url, "url"), now_ms)
+        _interrupted.pending = None
+        try:
+            return self._inner.verify_url_at(_request_bytes(url, "url"), now_ms)
+        except _StoreUnavailable:
+            if _interrupted.pending is None:
+                raise
+        raise _interrupt()
 
     def __repr__(self) -> str:
         return repr(self._inner)
+
+
+def _interrupt() -> BaseException:
+    """The interrupt a Python store raised during this thread's verification,
+    which Rust refused (StoreUnavailable): raised instead of that refusal, from
+    outside its except block so the refusal is not its ``__context__``."""
+    interrupt = typing.cast(BaseException, _interrupted.pending)  # checked by the caller
+    _interrupted.pending = None
+    return interrupt

@@ -14,7 +14,7 @@ import dev.userhash.ffi.IdentitySigner as FfiSigner
  */
 class IdentitySigner private constructor(private val inner: FfiSigner) : AutoCloseable {
     @Throws(UserHashException::class)
-    constructor(secret: String, orgId: String) : this(utf8(secret, orgId) { s, o -> rust { FfiSigner(s, o) } })
+    constructor(secret: String, orgId: String) : this(utf8(secretText(secret), orgId) { s, o -> rust { FfiSigner(s, o) } })
 
     /** The secret as bytes, which (unlike a String) you can wipe once the signer is made. */
     @Throws(UserHashException::class)

@@ -40,7 +40,7 @@ object UserHash {
     @JvmStatic
     @Throws(UserHashException::class)
     fun signIdentifier(secret: String, identifier: String): String =
-        utf8(secret, identifier) { s, i -> rust { ffiSignIdentifier(s, i) } }
+        utf8(secretText(secret), identifier) { s, i -> rust { ffiSignIdentifier(s, i) } }
 
     /** [signIdentifier] with the secret as bytes (which, unlike a String, you can wipe after use). */
     @JvmStatic
@@ -60,7 +60,7 @@ object UserHash {
     @JvmStatic
     @Throws(UserHashException::class)
     fun verifyIdentifier(secret: String, identifier: String, hash: String): Boolean =
-        utf8(secret, identifier, hash) { s, i, h -> rust { ffiVerifyIdentifier(s, i, h) } }
+        utf8(secretText(secret), identifier, hash) { s, i, h -> rust { ffiVerifyIdentifier(s, i, h) } }
 
     /** [verifyIdentifier] with the secret as bytes. */
     @JvmStatic
@@ -84,7 +84,7 @@ object UserHash {
     @JvmStatic
     @Throws(UserHashException::class)
     fun signIdentifiers(secret: String, identifiers: List<String>): List<String> =
-        utf8(secret) { s -> rust { ffiSignIdentifiers(s, identifiers) } }
+        utf8(secretText(secret)) { s -> rust { ffiSignIdentifiers(s, identifiers) } }
 
     /**
      * [verifyIdentifier] for many (identifier, hash) pairs under one secret, in
@@ -95,7 +95,7 @@ object UserHash {
     @JvmStatic
     @Throws(UserHashException::class)
     fun verifyIdentifiers(secret: String, pairs: List<Pair<String, String>>): List<Boolean> =
-        utf8(secret) { s -> rust { ffiVerifyIdentifiers(s, pairs.map { (i, h) -> IdentifierHash(i, h) }) } }
+        utf8(secretText(secret)) { s -> rust { ffiVerifyIdentifiers(s, pairs.map { (i, h) -> IdentifierHash(i, h) }) } }
 
     /**
      * The hosted widget's URL for a signed identity (SPEC §2): [baseUrl] with
@@ -145,7 +145,7 @@ object UserHash {
         orgId: String? = null,
         nonce: String? = null,
     ): Diagnosis = rust {
-        ffiDiagnose(secrets.map(Scratch::bytes), SignedInput(identifier, email, timestamp, orgId, nonce), hash).lift()
+        ffiDiagnose(secretBytes(secrets), SignedInput(identifier, email, timestamp, orgId, nonce), hash).lift()
     }
 
     /**
@@ -156,7 +156,7 @@ object UserHash {
     @JvmOverloads
     @Throws(UserHashException::class)
     fun diagnoseUrl(secrets: List<String>, url: String, hash: String? = null): Diagnosis =
-        rust { ffiDiagnoseUrl(secrets.map(Scratch::bytes), url, hash).lift() }
+        rust { ffiDiagnoseUrl(secretBytes(secrets), url, hash).lift() }
 
     /**
      * The bare HMAC-SHA256 both schemes are built on, the 32-byte tag. No field

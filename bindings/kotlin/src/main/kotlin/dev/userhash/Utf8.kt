@@ -18,7 +18,8 @@ import java.nio.ByteBuffer
  * A lone surrogate (a String that is not valid UTF-16) is written as its
  * three-byte form, which is not UTF-8: the Rust core then refuses that
  * argument with `Malformed`, instead of signing a `?` in its place as
- * `String.toByteArray` would. Nothing else is checked here.
+ * `String.toByteArray` would. A secret is the exception: Rust takes it as any
+ * bytes, so [secretText] refuses it before it is written.
  */
 internal class Scratch private constructor(private val buffer: ByteBuffer, private val pooled: Boolean) {
     private var used = 0
@@ -171,6 +172,40 @@ internal inline fun <R> scratch(chars: Long, block: (Scratch) -> R): R {
         s.release()
     }
 }
+
+/**
+ * [secret] once it is known to be valid UTF-16, for a call that encodes it.
+ * The core takes a secret as any bytes (it is a key, not text), so the
+ * three-byte form of a lone surrogate would be signed as it is: a key that
+ * no other language makes from any String, and a hash that never matches.
+ * Refused here instead, naming neither the secret nor where in it the bad
+ * character is. [name] is the argument (`secret`, `secrets[1]`).
+ */
+@Throws(UserHashException::class)
+internal fun secretText(secret: String, name: String = "secret"): String {
+    var i = 0
+    val n = secret.length
+    while (i < n) {
+        val c = secret[i]
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(secret[i + 1])) {
+            i += 2
+            continue
+        }
+        if (Character.isSurrogate(c)) {
+            val reason = "$name is a String with a lone surrogate (not valid UTF-16), which UTF-8 cannot encode; " +
+                "pass the secret as a ByteArray (signIdentifier, verifyIdentifier and IdentitySigner take one), " +
+                "or fix where the String was made (a surrogate pair cut in two, a \\uD800 escape in JSON)"
+            throw UserHashException.Malformed("secret", reason, "secret is malformed: $reason")
+        }
+        i++
+    }
+    return secret
+}
+
+/** [secrets] as the generated layer takes them, each checked by [secretText]. */
+@Throws(UserHashException::class)
+internal fun secretBytes(secrets: List<String>): List<ByteArray> =
+    secrets.mapIndexed { i, s -> Scratch.bytes(secretText(s, "secrets[$i]")) }
 
 /**
  * A Long as the u64 Rust takes. A negative one has no u64 value (as ULong it

@@ -24,7 +24,7 @@ class Verifier @Throws(UserHashException::class) @JvmOverloads constructor(
         utf8(orgId) { o ->
             rust {
                 FfiVerifier(
-                    secrets.map(Scratch::bytes), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower(),
+                    secretBytes(secrets), o, toleranceMs?.toU64("toleranceMs"), nonceStore?.lower(),
                     maxUrlLen?.toU64("maxUrlLen"), maxParams?.toU64("maxParams"),
                 )
             }

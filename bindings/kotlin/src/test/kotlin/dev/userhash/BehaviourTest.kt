@@ -307,6 +307,42 @@ class BehaviourTest {
     }
 
     @Test
+    fun `a secret that is not valid UTF-16 is Malformed at every entry point, never signed and never shown`() {
+        // Rust takes a secret as any bytes: a lone surrogate's three-byte form
+        // would be signed as it is, a key no other language makes from any text.
+        val bad = "Zq9Vx7Kj\uD8002Wp4Rt8Yh6Ld3Nc5"
+        val good = "0".repeat(64)
+        val entryPoints = listOf<Pair<String, () -> Any?>>(
+            "signIdentifier" to { UserHash.signIdentifier(bad, "user-42") },
+            "verifyIdentifier" to { UserHash.verifyIdentifier(bad, "user-42", good) },
+            "signIdentifiers" to { UserHash.signIdentifiers(bad, listOf("user-42")) },
+            "verifyIdentifiers" to { UserHash.verifyIdentifiers(bad, listOf("user-42" to good)) },
+            "IdentitySigner" to { IdentitySigner(bad, org) },
+            "Verifier, current secret" to { Verifier(listOf(bad), org) },
+            "Verifier, previous secret" to { Verifier(listOf(secret, bad), org) },
+            "diagnose" to { UserHash.diagnose(listOf(bad), good, identifier = "user-42") },
+            "diagnoseUrl" to { UserHash.diagnoseUrl(listOf(secret, bad), url()) },
+        )
+        for ((label, call) in entryPoints) {
+            val e = rejected(label, call)
+            assertTrue(e is UserHashException.Malformed, "$label: ${e::class.simpleName}")
+            e as UserHashException.Malformed
+            assertEquals("secret", e.field, label)
+            assertTrue("UTF-16" in e.reason && "ByteArray" in e.reason, "$label: ${e.reason}")
+            assertEquals(null, e.cause, label)
+            val shown = listOf(e.message, e.reason, e.toString(), e.stackTraceToString()) +
+                e.suppressed.map { it.stackTraceToString() }
+            for (i in 0..bad.length - 4) {
+                val part = bad.substring(i, i + 4)
+                assertFalse(shown.any { part in it }, "$label shows '$part' of the secret: $shown")
+            }
+        }
+        // A well-formed pair outside the BMP is an ordinary secret.
+        val emoji = "whsec_\uD83D\uDE00_0123456789abcdef"
+        assertEquals(UserHash.signIdentifier(emoji.toByteArray(), "user-42"), UserHash.signIdentifier(emoji, "user-42"))
+    }
+
+    @Test
     fun `invalid values`() {
         assertEquals("email", rejectedAs<UserHashException.Malformed> { signer.sign(" a@b.c") }.field)
         assertEquals("nonce", rejectedAs<UserHashException.Malformed> { signer.signAt("a@b.c", t0, "bad nonce!") }.field)
