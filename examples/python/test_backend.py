@@ -71,7 +71,7 @@ def test_identifier_hash_on_the_page_is_the_identifier_scheme(server):
     _, page = log_in(server, "jane@example.com", "Jane")
     shown = re.search(r'<code id="identifier-hash">([0-9a-f]{64})</code>', page).group(1)
     # The vendor snippet's way, for comparison.
-    want = hmac.new(b"example-test-secret-0123456789abcdef", b"jane@example.com", hashlib.sha256).hexdigest()
+    want = hmac.new(b"example-identifier-secret-0123456789", b"jane@example.com", hashlib.sha256).hexdigest()
     assert shown == want
 
 

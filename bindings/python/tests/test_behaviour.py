@@ -324,6 +324,24 @@ def test_a_one_mib_identifier_is_malformed_not_a_crash():
     assert userhash.verify_identifier(SECRET, "x" * (1 << 20), "00" * 32) is False
 
 
+def test_a_url_past_the_limits_is_refused_unread_and_its_nonce_kept():
+    url = signed_url() + "&big=" + "b" * (1 << 20)
+    store = userhash.MemoryNonceStore()
+    err = raised(userhash.Verifier([SECRET], ORG, nonce_store=store).verify_url_at, url, T0)
+    assert isinstance(err, userhash.UserHashError.TooLarge)
+    assert (err.limit, err.max) == ("max_url_len", 65_536)
+    many = signed_url() + "".join(f"&p{i}=x" for i in range(1000))
+    err = raised(userhash.Verifier([SECRET], ORG, nonce_store=store).verify_url_at, many, T0)
+    assert (err.limit, err.max) == ("max_params", 1000)
+    # Refused unread: the nonce was not used up, so with the limits raised it verifies once.
+    roomy = userhash.Verifier([SECRET], ORG, nonce_store=store, max_url_len=1 << 21)
+    assert roomy.verify_url_at(url, T0).params["big"] == "b" * (1 << 20)
+    assert isinstance(raised(roomy.verify_url_at, url, T0), userhash.UserHashError.Replayed)
+    # Negative limits are refused by the generated layer, before Rust.
+    with pytest.raises((TypeError, ValueError, OverflowError)):
+        userhash.Verifier([SECRET], ORG, max_url_len=-1)
+
+
 def test_bytes_and_str_give_the_same_answers():
     assert userhash.sign_identifier(SECRET.encode(), b"user-1") == userhash.sign_identifier(SECRET, "user-1")
     assert userhash.sign_identifier(bytearray(SECRET.encode()), memoryview(b"user-1")) == userhash.sign_identifier(

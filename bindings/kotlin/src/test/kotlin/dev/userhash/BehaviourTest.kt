@@ -287,7 +287,11 @@ class BehaviourTest {
         assertFalse(UserHash.verifyIdentifier(secret, mib, "0".repeat(64)))
         assertEquals("email", rejectedAs<UserHashException.Malformed> { signer.signAt(mib, t0, "nonce-0001") }.field)
         // Extra params have no length rule: a 1 MiB one comes back whole.
-        assertEquals(mib, Verifier(listOf(secret), org).verifyUrlAt(url() + "&big=" + mib, t0).params["big"])
+        // Past the default max_url_len it is refused unread; with the limit raised it verifies.
+        val e = rejectedAs<UserHashException.TooLarge> { Verifier(listOf(secret), org).verifyUrlAt(url() + "&big=" + mib, t0) }
+        assertEquals("max_url_len", e.limit)
+        val roomy = Verifier(listOf(secret), org, maxUrlLen = 2L * mib.length)
+        assertEquals(mib, roomy.verifyUrlAt(url() + "&big=" + mib, t0).params["big"])
         rejectedAs<UserHashException> { UserHash.orgIdOf("orgId=$mib") }
         // The longest identifier is still signed, and a 1 MiB multi-byte one refused.
         assertEquals(64, UserHash.signIdentifier(secret, "y".repeat(4096)).length)
