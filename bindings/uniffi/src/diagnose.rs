@@ -85,17 +85,19 @@ fn cause(c: &Cause) -> DiagnosedCause {
     }
 }
 
-/// Why `hash` is not the hash of `signed` under the first of `secrets` (the
+/// Why `hash` is not the hash of `input` under the first of `secrets` (the
 /// one the signer should use; then any others configured: previous secrets,
 /// other orgs'). Never returns or prints a secret.
 #[uniffi::export]
-pub fn diagnose(secrets: Vec<Vec<u8>>, signed: SignedInput, hash: String) -> Result<Diagnosis, UserHashError> {
+// The parameter is `input`, not `signed`: `signed` is a C keyword, and the C
+// header uniffi generates for Swift would not compile (uniffi-rs #2805).
+pub fn diagnose(secrets: Vec<Vec<u8>>, input: SignedInput, hash: String) -> Result<Diagnosis, UserHashError> {
     let signed = userhash::SignedInput {
-        identifier: signed.identifier,
-        email: signed.email,
-        timestamp: signed.timestamp,
-        org_id: signed.org_id,
-        nonce: signed.nonce,
+        identifier: input.identifier,
+        email: input.email,
+        timestamp: input.timestamp,
+        org_id: input.org_id,
+        nonce: input.nonce,
     };
     Ok(userhash::diagnose(secrets.into_iter().map(Secret::from), &signed, &hash)?.into())
 }
