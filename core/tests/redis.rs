@@ -372,6 +372,28 @@ fn no_message_shows_the_password_of_the_url() {
 }
 
 #[test]
+fn an_acl_user_needs_set_and_echo_and_is_told_so() {
+    // Each check is SET NX and ECHO (the ECHO proves the replies are its own).
+    let server = RedisServer::start();
+    let port = server.port();
+    let t = now_ms();
+    for (user, rules) in [("set-only", &["+set"][..]), ("set-echo", &["+set", "+echo"])] {
+        let mut acl = redis::cmd("ACL");
+        acl.arg("SETUSER").arg(user).arg("on").arg(">pw-of-the-user").arg("~userhash:nonce:*").arg(rules);
+        let _: () = redis_query(&server, &mut acl);
+    }
+    let allowed = RedisNonceStore::new(&format!("redis://set-echo:pw-of-the-user@127.0.0.1:{port}")).unwrap();
+    assert!(allowed.check_and_insert(ORG, "acl-nonce-1", t + 10_000, t).unwrap());
+    assert!(!allowed.check_and_insert(ORG, "acl-nonce-1", t + 10_000, t).unwrap());
+
+    let set_only = RedisNonceStore::new(&format!("redis://set-only:pw-of-the-user@127.0.0.1:{port}")).unwrap();
+    let reason = unavailable_reason(set_only.check_and_insert(ORG, "acl-nonce-2", t + 10_000, t));
+    assert!(reason.contains("may not run") && reason.contains("'echo' command"), "says what Redis refused: {reason}");
+    assert!(reason.contains("+set +echo ~userhash:nonce:*"), "and how to allow it: {reason}");
+    assert!(!reason.contains("pw-of-the-user"), "{reason}");
+}
+
+#[test]
 fn a_malformed_configuration_is_refused_at_construction() {
     let cases: [(&str, RedisOptions, &str); 4] = [
         ("not a url", RedisOptions::default(), "Redis URL"),

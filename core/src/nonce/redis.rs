@@ -309,6 +309,13 @@ impl RedisNonceStore {
                     self.command_timeout.as_millis()
                 ),
             }
+        } else if e.code() == Some("NOPERM") {
+            format!(
+                "the Redis user may not run a command of this store at {server} ({e}); give it SET and ECHO on \
+                 the store's keys (and SELECT if the URL names a database), for example ACL SETUSER <user> \
+                 +set +echo ~{}:*",
+                self.prefix
+            )
         } else if is_auth_error(e) {
             let said = e.code().map(|code| format!(", Redis said {code}")).unwrap_or_default();
             format!("authentication to Redis at {server} failed{said}; check the user and password in the Redis URL")
@@ -388,7 +395,7 @@ fn without_credentials(message: String, url: &str, fallback: &str) -> String {
 
 fn is_auth_error(e: &RedisError) -> bool {
     e.kind() == redis::ErrorKind::AuthenticationFailed
-        || matches!(e.code(), Some("NOAUTH" | "WRONGPASS" | "NOPERM"))
+        || matches!(e.code(), Some("NOAUTH" | "WRONGPASS"))
         || e.detail().is_some_and(|d| d.contains("AUTH"))
 }
 
