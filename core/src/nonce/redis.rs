@@ -120,9 +120,10 @@ impl RedisOptions {
 ///
 /// Construction does not connect: a verifier starts while Redis is down or
 /// restarting, and its checks fail closed until Redis answers. Any Redis
-/// error (refused, timed out, authentication, out of memory, read-only
-/// replica, ...) refuses the request with `StoreUnavailable`, whose reason
-/// names the cause and never the URL's password. Thread-safe; share one.
+/// error (refused, timed out, authentication, a missing ACL permission, out
+/// of memory, read-only replica, a reply that answers no command, ...)
+/// refuses the request with `StoreUnavailable`, whose reason names the cause
+/// and never the URL's password. Thread-safe; share one.
 ///
 /// ```no_run
 /// use std::sync::Arc;
