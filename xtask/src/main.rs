@@ -3,8 +3,8 @@
 //!
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
-//! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`:
-//!   the benchmarks behind BENCHMARKS.md;
+//! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`,
+//!   `bench-timing`: the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
 
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Some("bench-python") => python::bench(),
         Some("bench-redis") => suites::bench_redis(),
         Some("bench-parse") => suites::bench_parse(),
+        Some("bench-timing") => suites::bench_timing(&args[1..]),
         Some("vectors") => suites::regenerate_vectors(),
         Some("demo") => browser::demo(&args[1..]),
         Some("install-c") => c::install_command(&args[1..]),
@@ -63,6 +64,10 @@ commands:
                    against MemoryNonceStore, at 1, 8 and 32 concurrent callers
   bench-parse      what verify_url spends before the MAC: URLs of 1 KB to 10 MB and of
                    10 to 100 000 parameters (limits raised), and the default limits' refusal
+  bench-timing [--measurements N] [--seed S]
+                   dudect-style timing of the tag comparison (verify_identifier,
+                   Verifier::verify_url_at): Welch's t between a wrong tag's first
+                   difference at hex position 0 and at 63
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
   demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
   install-c --prefix DIR [--debug]

@@ -129,6 +129,15 @@ pub fn bench_parse() -> Result<(), String> {
     status(&mut cmd("cargo", &["bench", "-p", "userhash", "--bench", "parse_cost"]))
 }
 
+/// `cargo xtask bench-timing`: the dudect-style timing measurement of the tag
+/// comparison (core/benches/timing.rs), in the release profile; `args` go to
+/// it (`--measurements N`, `--seed S`).
+pub fn bench_timing(args: &[String]) -> Result<(), String> {
+    let mut command = vec!["bench", "-p", "userhash", "--bench", "timing", "--"];
+    command.extend(args.iter().map(String::as_str));
+    status(&mut cmd("cargo", &command))
+}
+
 /// `cargo xtask vectors`
 pub fn regenerate_vectors() -> Result<(), String> {
     status(&mut cmd("python3", &["tests/vectors/generate.py"]))

@@ -1,6 +1,7 @@
 //! The shared nonce store: Redis, for several verifier processes behind a load
 //! balancer (SPEC §3.1). One atomic `SET <prefix>:<org>:<nonce> 1 NX PX <ttl>`
-//! per check; any Redis error refuses the request (`StoreUnavailable`).
+//! per check, sent in one write with an `ECHO <token>` (a token no other check
+//! uses); any Redis error refuses the request (`StoreUnavailable`).
 //!
 //! Why the redis crate's synchronous client with a small pool of idle
 //! connections, rather than its async `ConnectionManager`: the trait is
@@ -15,10 +16,25 @@
 //! timed out, and it finds connections left dead by a Redis restart either by
 //! a PING on every checkout (a second round trip per check) or not at all (a
 //! refused request per stale connection), where `check_and_insert` below
-//! drops them all at the first dead one and retries once on a new one. Dropping every connection that failed is also how the
-//! store reconnects by itself: the next check opens a new one.
+//! drops them all at the first dead one and retries once on a new one.
+//! Dropping every connection that failed is also how the store reconnects by
+//! itself: the next check opens a new one.
+//!
+//! Why the `ECHO`: Redis's protocol does not say which command a reply
+//! answers, only that replies come in order. One reply too many (a broken
+//! server or proxy, or a hostile one in between, sends `+OK` that nobody
+//! asked for) would shift every later reply on that connection by one, and a
+//! check would read the answer meant for the check before it: a replay
+//! accepted on another URL's `OK`. The token's echo, read right after the
+//! `SET`'s reply, proves the two replies are this check's own; anything else
+//! there closes the connection and refuses the request. It costs no round
+//! trip (both commands go in one write), only a second small reply. Each
+//! reply waits at most the command timeout, so a server that answers the
+//! `SET` and then stalls before the `ECHO` is given up after twice that.
+//! An ACL user for the store needs `ECHO` as well as `SET` (`+set +echo`).
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -104,9 +120,10 @@ impl RedisOptions {
 ///
 /// Construction does not connect: a verifier starts while Redis is down or
 /// restarting, and its checks fail closed until Redis answers. Any Redis
-/// error (refused, timed out, authentication, out of memory, read-only
-/// replica, ...) refuses the request with `StoreUnavailable`, whose reason
-/// names the cause and never the URL's password. Thread-safe; share one.
+/// error (refused, timed out, authentication, a missing ACL permission, out
+/// of memory, read-only replica, a reply that answers no command, ...)
+/// refuses the request with `StoreUnavailable`, whose reason names the cause
+/// and never the URL's password. Thread-safe; share one.
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -127,6 +144,11 @@ pub struct RedisNonceStore {
     connect_timeout: Duration,
     command_timeout: Duration,
     idle: Mutex<Vec<Connection>>,
+    /// Random, in every token this store echoes: no other store (in this
+    /// process or another) makes the same tokens.
+    store_id: String,
+    /// Checks made so far: a token no other check of this store uses.
+    checks: AtomicU64,
 }
 
 impl RedisNonceStore {
@@ -172,6 +194,8 @@ impl RedisNonceStore {
             connect_timeout: options.connect_timeout,
             command_timeout: options.command_timeout,
             idle: Mutex::new(Vec::new()),
+            store_id: uuid::Uuid::new_v4().simple().to_string(),
+            checks: AtomicU64::new(0),
         })
     }
 
@@ -208,18 +232,42 @@ impl RedisNonceStore {
         Ok(conn)
     }
 
-    /// Runs `SET NX` on `conn`; keeps the connection only after a complete
-    /// answer. A connection whose command failed may still receive that
-    /// command's answer later, so it is never asked anything again.
-    fn set_nx(&self, mut conn: Connection, key: &str, ttl_ms: u64) -> Result<bool, RedisError> {
-        let reply: Value = redis::cmd("SET").arg(key).arg(1).arg("NX").arg("PX").arg(ttl_ms).query(&mut conn)?;
-        let new = match reply {
+    /// Runs `SET NX` and `ECHO <token>` on `conn`, in one write; keeps the
+    /// connection only after both answers, the second being the token. A
+    /// connection whose command failed may still receive that command's
+    /// answer later, and one whose replies are not its commands' may hold
+    /// more of them, so neither is ever asked anything again.
+    fn set_nx(&self, mut conn: Connection, key: &str, ttl_ms: u64) -> Result<bool, Failure> {
+        let token = format!("userhash:{}:{}", self.store_id, self.checks.fetch_add(1, Ordering::Relaxed));
+        let commands = redis::pipe()
+            .cmd("SET")
+            .arg(key)
+            .arg(1)
+            .arg("NX")
+            .arg("PX")
+            .arg(ttl_ms)
+            .cmd("ECHO")
+            .arg(&token)
+            .get_packed_pipeline();
+        conn.send_packed_command(&commands)?;
+        let set = next_reply(&mut conn)?;
+        match next_reply(&mut conn)? {
+            Value::BulkString(echoed) if echoed == token.as_bytes() => {}
+            // ECHO refused (no password, an ACL user without ECHO): refused
+            // with what Redis said, whatever the SET's reply was.
+            Value::ServerError(e) => return Err(Failure::Redis(e.into())),
+            other => return Err(Failure::StrayReply { in_place_of_echo: short_debug(&other) }),
+        }
+        let new = match set {
             Value::Okay => true,
             Value::SimpleString(ref s) if s == "OK" => true,
             Value::Nil => false,
+            Value::ServerError(e) => return Err(Failure::Redis(e.into())),
             other => {
-                let detail = format!("SET NX answered {other:?}, not OK or nil");
-                return Err(RedisError::from((redis::ErrorKind::UnexpectedReturnType, "unexpected reply", detail)));
+                let detail = format!("SET NX answered {}, not OK or nil", short_debug(&other));
+                return Err(Failure::Redis(
+                    (redis::ErrorKind::UnexpectedReturnType, "unexpected reply", detail).into(),
+                ));
             }
         };
         let mut idle = self.lock_idle();
@@ -227,6 +275,23 @@ impl RedisNonceStore {
             idle.push(conn);
         }
         Ok(new)
+    }
+
+    /// `StoreUnavailable` for a check that failed on its connection.
+    fn refused(&self, failure: Failure) -> Error {
+        match failure {
+            Failure::Redis(e) => self.unavailable(Phase::Command, &e),
+            Failure::StrayReply { in_place_of_echo } => {
+                let server = &self.server;
+                let reason = format!(
+                    "Redis at {server} sent a reply that matches no command ({in_place_of_echo} where this \
+                     check's ECHO answer was due): the connection was closed and the request refused, not \
+                     retried, since its SET may have run. If this repeats, find what answers out of turn at \
+                     {server} (a proxy in between, or a server that is not Redis)"
+                );
+                Error::StoreUnavailable { reason: self.scrub(reason) }
+            }
+        }
     }
 
     /// `StoreUnavailable` with the cause in words, and never the password.
@@ -245,6 +310,13 @@ impl RedisNonceStore {
                     self.command_timeout.as_millis()
                 ),
             }
+        } else if e.code() == Some("NOPERM") {
+            format!(
+                "the Redis user may not run a command of this store at {server} ({e}); give it SET and ECHO on \
+                 the store's keys (and SELECT if the URL names a database), for example ACL SETUSER <user> \
+                 +set +echo ~{}:*",
+                self.prefix
+            )
         } else if is_auth_error(e) {
             let said = e.code().map(|code| format!(", Redis said {code}")).unwrap_or_default();
             format!("authentication to Redis at {server} failed{said}; check the user and password in the Redis URL")
@@ -263,6 +335,43 @@ impl RedisNonceStore {
             Some(password) if text.contains(password.as_str()) => text.replace(password.as_str(), "<redacted>"),
             _ => text,
         }
+    }
+}
+
+/// Why a check failed on its connection, which is then closed.
+enum Failure {
+    Redis(RedisError),
+    /// The reply where the ECHO's was due is not this check's token: the
+    /// replies on the connection do not answer its commands, so the one
+    /// taken for the SET's may not be the SET's either.
+    StrayReply {
+        in_place_of_echo: String,
+    },
+}
+
+impl From<RedisError> for Failure {
+    fn from(e: RedisError) -> Self {
+        Failure::Redis(e)
+    }
+}
+
+/// The next reply, past any RESP3 push message (which answers no command).
+fn next_reply(conn: &mut Connection) -> Result<Value, RedisError> {
+    loop {
+        match conn.recv_response()? {
+            Value::Push { .. } => continue,
+            reply => return Ok(reply),
+        }
+    }
+}
+
+/// A reply for a message, cut short: a server may send anything.
+fn short_debug(reply: &Value) -> String {
+    const MAX_CHARS: usize = 80;
+    let text = format!("{reply:?}");
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text,
     }
 }
 
@@ -287,7 +396,7 @@ fn without_credentials(message: String, url: &str, fallback: &str) -> String {
 
 fn is_auth_error(e: &RedisError) -> bool {
     e.kind() == redis::ErrorKind::AuthenticationFailed
-        || matches!(e.code(), Some("NOAUTH" | "WRONGPASS" | "NOPERM"))
+        || matches!(e.code(), Some("NOAUTH" | "WRONGPASS"))
         || e.detail().is_some_and(|d| d.contains("AUTH"))
 }
 
@@ -310,12 +419,16 @@ impl NonceStore for RedisNonceStore {
                 // more on a new connection. Safe: if the first SET did take
                 // effect, the second finds the key and the request is refused
                 // as a replay; it is never accepted twice.
-                Err(e) if e.is_connection_dropped() && !e.is_timeout() => self.lock_idle().clear(),
-                Err(e) => return Err(self.unavailable(Phase::Command, &e)),
+                Err(Failure::Redis(e)) if e.is_connection_dropped() && !e.is_timeout() => self.lock_idle().clear(),
+                // Not after a stray reply either: the connection was alive and
+                // the SET most likely ran, so a retry would find its key and
+                // refuse a first use as Replayed. StoreUnavailable says what
+                // happened; the next check takes another connection.
+                Err(failure) => return Err(self.refused(failure)),
             }
         }
         let conn = self.connect()?;
-        self.set_nx(conn, &key, ttl_ms).map_err(|e| self.unavailable(Phase::Command, &e))
+        self.set_nx(conn, &key, ttl_ms).map_err(|failure| self.refused(failure))
     }
 }
 
