@@ -6,7 +6,9 @@
 //! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`,
 //!   `bench-timing`: the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
-//! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode.
+//! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode;
+//! - `cargo xtask swift-test`, `xcframework`: the Swift package's suite alone,
+//!   and its XCFramework for iOS and macOS (on a Mac).
 
 mod browser;
 mod c;
@@ -15,6 +17,7 @@ mod kotlin;
 mod python;
 mod run;
 mod suites;
+mod swift;
 
 use std::process::ExitCode;
 
@@ -34,6 +37,8 @@ fn main() -> ExitCode {
         Some("bench-c") => c::bench(),
         Some("install-kotlin") => kotlin::install(),
         Some("bench-kotlin") => kotlin::bench(&args[1..]),
+        Some("swift-test") => swift::test_command(),
+        Some("xcframework") => swift::xcframework(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -54,9 +59,10 @@ usage: cargo xtask <command>
 
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
-                   python, c, c-examples, kotlin, browser), installing missing
+                   python, c, c-examples, kotlin, swift, browser), installing missing
                    interpreters, libraries, the JDK, Maven, redis-server and
-                   Chromium with apt-get
+                   Chromium with apt-get; without `swift` on PATH, on Debian as root,
+                   Swift runs in a Debian 13 root made once under /var/cache/userhash
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
   bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
@@ -79,4 +85,8 @@ commands:
   bench-kotlin [JMH ARGS...]
                    the Kotlin benchmark (JMH): signIdentifier, verifyIdentifier,
                    Verifier.verifyUrl, IdentitySigner.sign against javax.crypto.Mac
+  swift-test       the `swift` suite alone: generate the Swift package, swift test (fails
+                   where Swift cannot run, rather than skip)
+  xcframework      (macOS with Xcode only) bindings/swift/UserHashFFI.xcframework for iOS
+                   devices, the iOS simulator and macOS, and a zip of it with its checksum
 ";
