@@ -596,16 +596,18 @@ fn namespaced() -> Command {
 }
 
 /// `script` run by `/bin/sh` inside the root, in namespaces of its own:
-/// `/proc` of the new PID namespace, the machine's `/dev`, and `share` (the
-/// repository) bind-mounted at its own path, so paths read the same inside
-/// and out. A clean environment, plus `CI`.
+/// `/proc` of the new PID namespace, the machine's `/dev`, a `/tmp` of its
+/// own (swiftc leaves files there), and `share` (the repository)
+/// bind-mounted at its own path, so paths read the same inside and out. A
+/// clean environment, plus `CI`.
 fn in_root(dir: &Path, share: Option<&Path>, script: &str) -> Result<Command, String> {
     let root_path = path_str(dir)?;
-    let mut setup = String::from("set -e; mount --rbind /dev \"$1/dev\"; ");
+    let mut setup = String::from("set -e; mount --rbind /dev \"$1/dev\"; mount -t tmpfs tmpfs \"$1/tmp\"; ");
     if let Some(share) = share {
-        let inside = dir.join(share.strip_prefix("/").map_err(|_| format!("{} is not absolute", share.display()))?);
-        io(&inside, fs::create_dir_all(&inside))?;
-        setup.push_str("mount --bind \"$2\" \"$1$2\"; ");
+        if !share.is_absolute() {
+            return Err(format!("{} is not absolute", share.display()));
+        }
+        setup.push_str("mkdir -p \"$1$2\"; mount --bind \"$2\" \"$1$2\"; ");
     }
     let ci = std::env::var("CI").unwrap_or_default();
     setup.push_str(
