@@ -5,6 +5,7 @@
 //!   what is missing (this is the README's test command and what CI runs);
 //! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`,
 //!   `bench-timing`: the benchmarks behind BENCHMARKS.md;
+//! - `cargo xtask fuzz [SECONDS]`: every fuzz target of fuzz/ for SECONDS each;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode;
 //! - `cargo xtask swift-test`, `xcframework`: the Swift package's suite alone,
@@ -13,6 +14,7 @@
 mod browser;
 mod c;
 mod deps;
+mod fuzz;
 mod kotlin;
 mod python;
 mod run;
@@ -31,6 +33,8 @@ fn main() -> ExitCode {
         Some("bench-parse") => suites::bench_parse(),
         Some("bench-timing") => suites::bench_timing(&args[1..]),
         Some("vectors") => suites::regenerate_vectors(),
+        Some("fuzz") => fuzz::command(&args[1..]),
+        Some("fuzz-seeds") => fuzz::write_seeds(),
         Some("demo") => browser::demo(&args[1..]),
         Some("install-c") => c::install_command(&args[1..]),
         Some("c-header") => c::write_header(),
@@ -59,9 +63,10 @@ usage: cargo xtask <command>
 
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
-                   python, c, c-examples, kotlin, swift, browser), installing missing
+                   python, c, c-examples, fuzz, kotlin, swift, browser), installing missing
                    interpreters, libraries, the JDK, Maven, redis-server and
-                   Chromium with apt-get; without `swift` on PATH, on Debian as root,
+                   Chromium with apt-get, and Rust nightly and cargo-fuzz (fuzz);
+                   without `swift` on PATH, on Debian as root,
                    Swift runs in a Debian 13 root made once under /var/cache/userhash
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
@@ -74,6 +79,11 @@ commands:
                    dudect-style timing of the tag comparison (verify_identifier,
                    Verifier::verify_url_at): Welch's t between a wrong tag's first
                    difference at hex position 0 and at 63
+  fuzz [SECONDS] [TARGET...]
+                   run each fuzz target of fuzz/ (verify_url, widget_roundtrip, diagnose,
+                   c_api; all by default) for SECONDS (60 by default), after the fuzz
+                   crate's unit tests; prints executions and coverage per target
+  fuzz-seeds       rewrite the seed corpora fuzz/corpus/ from tests/vectors/*.json
   vectors          regenerate tests/vectors/*.json from tests/vectors/generate.py
   demo [--addr A]  run the end-to-end demo (userhash demo) on http://127.0.0.1:8080
   install-c --prefix DIR [--debug]

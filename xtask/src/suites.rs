@@ -22,6 +22,7 @@ const SUITES: &[Suite] = &[
     ("python", || python::suite().map(Outcome::Ran)),
     ("c", || crate::c::suite().map(Outcome::Ran)),
     ("c-examples", || crate::c::examples().map(Outcome::Ran)),
+    ("fuzz", || crate::fuzz::suite().map(Outcome::Ran)),
     ("kotlin", || crate::kotlin::suite().map(Outcome::Ran)),
     ("swift", crate::swift::suite),
     ("browser", || crate::browser::suite().map(Outcome::Ran)),
