@@ -270,6 +270,24 @@ def c_api_seeds():
     return c_identifier_seeds() + c_hmac_seeds() + c_verify_seeds() + c_widget_seeds()
 
 
+def secret_file_seeds():
+    """The CLI's secret files: a first byte (even: as is; odd: repeated past
+    64 KiB), then the file. Made from the vectors' secrets."""
+    ident = load("identifier")
+    secrets = sorted({c["secret"] for c in ident["sign"]} | {c["secret"] for c in ident["errors"]})
+    files = [
+        "\n".join(secrets[:1]),
+        "\r\n".join(secrets[:3]) + "\r\n",
+        "\n\n" + "\n".join(secrets) + "\n",
+        "short\n" + secrets[0],
+        "",
+        "\n\r\n",
+    ]
+    seeds = [b"\x00" + f.encode() for f in files]
+    seeds.append(b"\x01" + secrets[0].encode() + b"\n")
+    return seeds
+
+
 # ---- writing and checking ----------------------------------------------------
 
 TARGETS = {
@@ -277,6 +295,7 @@ TARGETS = {
     "widget_roundtrip": widget_roundtrip_seeds,
     "diagnose": diagnose_seeds,
     "c_api": c_api_seeds,
+    "secret_file": secret_file_seeds,
 }
 
 

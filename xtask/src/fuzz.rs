@@ -25,7 +25,7 @@ use crate::deps::{self, Tool};
 use crate::run::{cmd, path_str, root, status, target_dir, Counts};
 
 /// The targets, as `fuzz/Cargo.toml` names them.
-pub const TARGETS: &[&str] = &["verify_url", "widget_roundtrip", "diagnose", "c_api"];
+pub const TARGETS: &[&str] = &["verify_url", "widget_roundtrip", "diagnose", "c_api", "secret_file"];
 
 /// Seconds per target in `cargo xtask test fuzz`.
 const SUITE_SECONDS: u64 = 15;
