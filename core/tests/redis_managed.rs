@@ -14,6 +14,8 @@
 mod redis_cluster;
 #[path = "support/redis_server.rs"]
 mod redis_server;
+#[path = "support/stray_reply_proxy.rs"]
+mod stray_reply_proxy;
 #[path = "support/tls_certs.rs"]
 mod tls_certs;
 
@@ -27,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use redis_cluster::{key_slot, RedisCluster};
 use redis_server::RedisServer;
+use stray_reply_proxy::StrayReplyProxy;
 use tls_certs::TestCa;
 use userhash::{
     now_ms, widget_url, Error, Field, IdentitySigner, MemoryNonceStore, NonceStore, RedisNonceStore, RedisOptions,
@@ -670,6 +673,49 @@ async fn async_verification_on_a_cluster_accepts_each_url_exactly_once() {
     let verifier = Arc::new(verifier_on(cluster_store(&cluster, short_timeouts())));
     assert_exactly_once("cluster", verify_concurrently(verifier, async_urls("async-cluster", 300), 16).await);
     tokio::task::spawn_blocking(move || drop(cluster)).await.unwrap();
+}
+
+/// The ECHO token carries over to the shared multiplexed connection: a
+/// reply nobody asked for, arriving ahead of a check's answers, makes that
+/// check refused (never accepted on a reply not its own), and the shared
+/// connection is dropped for a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stray_reply_on_the_shared_async_connection_accepts_nothing_on_it() {
+    let server = RedisServer::start();
+    let proxy = StrayReplyProxy::start(server.port());
+    let verifier = verifier_on(RedisNonceStore::new(&proxy.url()).unwrap());
+    verifier.verify_url_async(&signed_url("async-stray-warm", now_ms())).await.unwrap();
+    let t = now_ms();
+    let used: Vec<String> = (0..3)
+        .map(|i| {
+            let nonce = format!("async-stray-used-{i}");
+            let _: () = query(&server, redis::cmd("SET").arg(format!("userhash:nonce:{ORG}:{nonce}")).arg(1));
+            signed_url(&nonce, t)
+        })
+        .collect();
+    let new: Vec<String> = (0..3).map(|i| signed_url(&format!("async-stray-new-{i}"), t)).collect();
+    let order = [&used[0], &new[0], &used[1], &new[1], &used[2], &new[2], &new[0], &new[1], &new[2], &used[0]];
+    proxy.inject_before_next_reply();
+    let mut accepted: HashMap<&str, usize> = HashMap::new();
+    let mut refused = Vec::new();
+    for url in order {
+        match verifier.verify_url_async(url).await {
+            Ok(_) => *accepted.entry(url.as_str()).or_default() += 1,
+            Err(Error::Replayed) => {}
+            Err(e) => refused.push(e),
+        }
+    }
+    assert!(!proxy.injection_pending(), "the stray reply was sent");
+    for url in &used {
+        assert_eq!(accepted.get(url.as_str()), None, "a used URL was accepted on a reply not its own");
+    }
+    for url in &new {
+        assert_eq!(accepted.get(url.as_str()), Some(&1), "each new URL once: {accepted:?} {refused:?}");
+    }
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let reason = unavailable_reason(Err::<(), _>(refused.pop().unwrap()));
+    assert!(reason.contains("a reply that matches no command"), "{reason}");
+    assert_eq!(proxy.opened(), 2, "the shared connection was replaced once");
 }
 
 /// A store that blocks its thread for each check, as one over a database

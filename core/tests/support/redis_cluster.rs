@@ -22,6 +22,8 @@ const REPLICATION_PASSWORD: &str = "replicator-pw-0123456789";
 
 pub struct RedisCluster {
     nodes: Vec<RedisServer>,
+    /// Each node's TLS port, for a cluster made by `start_tls`.
+    tls_ports: Vec<u16>,
 }
 
 /// One line of `CLUSTER NODES`.
@@ -37,11 +39,48 @@ pub struct Node {
 
 impl RedisCluster {
     pub fn start() -> RedisCluster {
+        Self::start_with_tls(None)
+    }
+
+    /// A cluster whose nodes also speak TLS (clients, the cluster bus and
+    /// replication) with this certificate and key, trusting `ca`; made and
+    /// checked over the plain ports. `CLUSTER SLOTS` asked over TLS names
+    /// the TLS ports, so a TLS client stays on TLS.
+    pub fn start_tls(cert: &std::path::Path, key: &std::path::Path, ca: &std::path::Path) -> RedisCluster {
+        Self::start_with_tls(Some([cert, key, ca].map(|p| p.to_string_lossy().into_owned())))
+    }
+
+    fn start_with_tls(tls: Option<[String; 3]>) -> RedisCluster {
         let password = format!(">{REPLICATION_PASSWORD}");
+        let mut tls_ports = Vec::new();
         let nodes: Vec<RedisServer> = (0..6)
             .map(|_| {
                 let bus_port = free_port().to_string();
-                RedisServer::start_with(&[
+                let mut tls_args: Vec<String> = Vec::new();
+                if let Some([cert, key, ca]) = &tls {
+                    let port = free_port();
+                    tls_ports.push(port);
+                    tls_args = [
+                        "--tls-port",
+                        &port.to_string(),
+                        "--tls-cluster",
+                        "yes",
+                        "--tls-replication",
+                        "yes",
+                        "--tls-cert-file",
+                        cert,
+                        "--tls-key-file",
+                        key,
+                        "--tls-ca-cert-file",
+                        ca,
+                        "--tls-auth-clients",
+                        "no",
+                    ]
+                    .map(String::from)
+                    .to_vec();
+                }
+                let mut args: Vec<&str> = tls_args.iter().map(String::as_str).collect();
+                args.extend([
                     "--cluster-enabled",
                     "yes",
                     "--cluster-config-file",
@@ -65,7 +104,8 @@ impl RedisCluster {
                     REPLICATION_USER,
                     "--masterauth",
                     REPLICATION_PASSWORD,
-                ])
+                ]);
+                RedisServer::start_with(&args)
             })
             .collect();
         let mut args: Vec<String> = vec!["--cluster".into(), "create".into()];
@@ -80,7 +120,7 @@ impl RedisCluster {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        let cluster = RedisCluster { nodes };
+        let cluster = RedisCluster { nodes, tls_ports };
         cluster.wait_until_settled(Duration::from_secs(20));
         cluster
     }
@@ -88,6 +128,12 @@ impl RedisCluster {
     /// `redis://127.0.0.1:PORT` of every node still running.
     pub fn urls(&self) -> Vec<String> {
         self.nodes.iter().filter(|n| n.is_running()).map(RedisServer::url).collect()
+    }
+
+    /// `rediss://127.0.0.1:TLS_PORT` of every node, for a cluster made by `start_tls`.
+    pub fn tls_urls(&self) -> Vec<String> {
+        assert!(!self.tls_ports.is_empty(), "made by start_tls");
+        self.tls_ports.iter().map(|p| format!("rediss://127.0.0.1:{p}")).collect()
     }
 
     pub fn node(&self, port: u16) -> &RedisServer {
