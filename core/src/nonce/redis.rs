@@ -362,7 +362,7 @@ impl Shared {
     pub(super) fn refused(&self, failure: Failure) -> Error {
         let server = &self.server;
         match failure {
-            Failure::Redis(e) => self.unavailable(Phase::Command, &e),
+            Failure::Redis(e) | Failure::Refused(e) => self.unavailable(Phase::Command, &e),
             Failure::StrayReply { in_place_of_echo } => self.unavailable_because(format!(
                 "Redis at {server} sent a reply that matches no command ({in_place_of_echo} where this check's \
                  ECHO answer was due): the connection was closed and the request refused, not retried, since its \

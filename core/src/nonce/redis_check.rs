@@ -31,6 +31,10 @@ pub(super) struct Check {
 #[derive(Debug)]
 pub(super) enum Failure {
     Redis(RedisError),
+    /// Redis refused the `SET` or the `WAIT` with an error, and the token's
+    /// echo proved that the replies are this check's: the connection is in
+    /// step and may carry further checks.
+    Refused(RedisError),
     /// The reply where the ECHO's was due is not this check's token: the
     /// replies on the connection do not answer its commands, so the one
     /// taken for the SET's may not be the SET's either.
@@ -53,14 +57,11 @@ impl From<RedisError> for Failure {
 }
 
 impl Failure {
-    /// Whether the connection may carry further checks: only after Redis
-    /// answered in turn (it refused a command, or WAIT fell short).
+    /// Whether the connection may carry further checks: only when every
+    /// reply came and the token proved them this check's (Redis refused a
+    /// command, or WAIT fell short).
     pub fn keeps_connection(&self) -> bool {
-        match self {
-            Failure::Redis(e) => matches!(e.kind(), redis::ErrorKind::Server(_) | redis::ErrorKind::Extension),
-            Failure::StrayReply { .. } => false,
-            Failure::NotReplicated { .. } => true,
-        }
+        matches!(self, Failure::Refused(_) | Failure::NotReplicated { .. })
     }
 }
 
@@ -109,7 +110,7 @@ impl Check {
             Value::Okay => true,
             Value::SimpleString(ref s) if s == "OK" => true,
             Value::Nil => false,
-            Value::ServerError(e) => return Err(Failure::Redis(e.into())),
+            Value::ServerError(e) => return Err(Failure::Refused(e.into())),
             other => {
                 let detail = format!("SET NX answered {}, not OK or nil", short_debug(&other));
                 return Err(Failure::Redis(
@@ -124,7 +125,7 @@ impl Check {
                 Value::Int(reached) => {
                     return Err(Failure::NotReplicated { reached, wanted: wait.replicas, timeout: wait.timeout })
                 }
-                Value::ServerError(e) => return Err(Failure::Redis(e.into())),
+                Value::ServerError(e) => return Err(Failure::Refused(e.into())),
                 other => {
                     let detail = format!("WAIT answered {}, not a count of replicas", short_debug(&other));
                     return Err(Failure::Redis(
