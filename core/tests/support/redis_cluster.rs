@@ -93,6 +93,9 @@ impl RedisCluster {
                     "no",
                     "--cluster-replica-validity-factor",
                     "0",
+                    // A replica's first sync starts at once, not after 5 s.
+                    "--repl-diskless-sync-delay",
+                    "0",
                     "--user",
                     REPLICATION_USER,
                     "on",
