@@ -19,11 +19,11 @@
 //!
 //! | Redis | URL | options |
 //! |---|---|---|
-//! | self-hosted, one server | `redis://HOST:6379/0` | password apart from the URL ([`RedisOptions::password`]) |
-//! | self-hosted, TLS with your own CA | `rediss://HOST:6380` | [`RedisOptions::ca_file`] |
-//! | AWS ElastiCache / MemoryDB, in-transit encryption | `rediss://master.NAME.cache.amazonaws.com:6379` | system roots; [`RedisOptions::username`] and password for an RBAC user |
+//! | self-hosted, one server | `redis://HOST:6379/0` | password apart from the URL (`RedisOptions::password`) |
+//! | self-hosted, TLS with your own CA | `rediss://HOST:6380` | `RedisOptions::ca_file` |
+//! | AWS ElastiCache / MemoryDB, in-transit encryption | `rediss://master.NAME.cache.amazonaws.com:6379` | system roots; `RedisOptions::username` and password for an RBAC user |
 //! | Azure Cache for Redis | `rediss://NAME.redis.cache.windows.net:6380` | system roots; the access key as the password |
-//! | Google Memorystore, in-transit encryption | `rediss://10.x.y.z:6378` | [`RedisOptions::ca_file`] with the instance's server CA (the certificate names its IP) |
+//! | Google Memorystore, in-transit encryption | `rediss://10.x.y.z:6378` | `RedisOptions::ca_file` with the instance's server CA (the certificate names its IP) |
 //! | Redis Cluster (self-hosted, ElastiCache cluster mode, Memorystore Cluster) | one or more nodes' URLs to `RedisNonceStore::cluster` | as above for TLS and users |
 //!
 //! `rediss://` always checks the server's certificate against the system's
@@ -38,7 +38,7 @@
 //! # What each durability setting promises
 //!
 //! Redis replicates asynchronously: a master acknowledges a `SET` before
-//! its replicas have it. [`RedisOptions::wait_for_replicas`] decides whether
+//! its replicas have it. `RedisOptions::wait_for_replicas` decides whether
 //! a check waits for them.
 //!
 //! - **0 replicas (the default)**: a nonce is accepted once its master has
