@@ -3,7 +3,9 @@
 //! at test time (and the refusals: another CA, another name, a plain port, a
 //! handshake the server refuses), ACL users, `WAIT` for replicas, a six-node
 //! Redis Cluster (exactly once across four processes, a master killed, a
-//! replica cut off before its master dies), and async verification.
+//! replica cut off before its master dies, a cluster over TLS), and async
+//! verification (many tasks on one shared connection, a store that blocks,
+//! a stray reply on the shared connection).
 //!
 //! Built with the `redis` and `async` features, which `cargo test
 //! --workspace` turns on (the CLI enables them).
@@ -525,12 +527,17 @@ fn cluster_failover_after_a_replication_cut_forgets_without_wait_never_with_wait
     // Without WAIT the master alone takes them (a check that times out on
     // this busy machine is left out of the count: it may or may not have run).
     let accepted_plain: Vec<&String> = for_plain.iter().filter(|u| plain.verify_url(u).is_ok()).collect();
-    let mut named_wait = 0;
-    for url in for_waiting {
-        let reason = unavailable_reason(waiting.verify_url(url));
-        named_wait += usize::from(reason.contains("WAIT counted 0 of the 1 replicas"));
-    }
-    assert!(named_wait > 0, "the refusals name WAIT");
+    // With WAIT 1 each is refused after the WAIT timeout (checked at once,
+    // from a thread each).
+    let reasons: Vec<String> = thread::scope(|s| {
+        let handles: Vec<_> =
+            for_waiting.iter().map(|url| s.spawn(|| unavailable_reason(waiting.verify_url(url)))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        reasons.iter().any(|r| r.contains("WAIT counted 0 of the 1 replicas")),
+        "the refusals name WAIT: {reasons:?}"
+    );
 
     cluster.kill(victim.port);
     cluster.wait_until_master(replica, Duration::from_secs(30));
@@ -667,11 +674,24 @@ async fn async_verification_on_one_thread_shares_the_connection_and_blocks_nothi
     assert_eq!(clients.lines().count(), 2, "{clients}");
 }
 
+/// A cluster whose nodes speak TLS (`tls-cluster yes`: they name their TLS
+/// ports to a client on TLS): exactly once across concurrent async checks,
+/// and a client that trusts another CA refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn async_verification_on_a_cluster_accepts_each_url_exactly_once() {
-    let cluster = tokio::task::spawn_blocking(RedisCluster::start).await.unwrap();
-    let verifier = Arc::new(verifier_on(cluster_store(&cluster, short_timeouts())));
-    assert_exactly_once("cluster", verify_concurrently(verifier, async_urls("async-cluster", 300), 16).await);
+async fn async_verification_on_a_tls_cluster_accepts_each_url_exactly_once() {
+    let ca = TestCa::new("cluster");
+    let cert = ca.server_cert(&["127.0.0.1"]);
+    let cluster =
+        tokio::task::spawn_blocking(move || RedisCluster::start_tls(&cert.cert, &cert.key, &cert.ca)).await.unwrap();
+    let options = short_timeouts().ca_file(ca.ca_file());
+    let verifier = Arc::new(verifier_on(RedisNonceStore::cluster(cluster.tls_urls(), options).unwrap()));
+    assert_exactly_once("cluster", verify_concurrently(verifier.clone(), async_urls("async-cluster", 300), 16).await);
+    let other_ca = TestCa::new("not-the-cluster's");
+    let stranger = RedisNonceStore::cluster(cluster.tls_urls(), short_timeouts().ca_file(other_ca.ca_file())).unwrap();
+    let url = signed_url("async-cluster-stranger", now_ms());
+    let reason = unavailable_reason(verifier_on(stranger).verify_url_async(&url).await);
+    assert!(reason.contains("unknown CA"), "{reason}");
+    assert!(verifier.verify_url_async(&url).await.is_ok(), "never recorded");
     tokio::task::spawn_blocking(move || drop(cluster)).await.unwrap();
 }
 
