@@ -252,6 +252,12 @@ impl StoreArgs {
             options = options.password(password);
         }
         if let Some(user) = &self.redis_user {
+            if std::env::var_os(REDIS_PASSWORD_ENV).is_none() {
+                return Err(Failure::usage(format!(
+                    "--redis-user {user} needs its password in {REDIS_PASSWORD_ENV} (Redis logs a user in only \
+                     with a password)"
+                )));
+            }
             options = options.username(user);
         }
         if let Some(file) = &self.redis_ca_file {

@@ -148,6 +148,9 @@ fn tls_with_a_ca_file_and_an_acl_user_by_flags() {
         c.args(["--redis-user", "widget", "--redis-ca-file", &ca_file]);
         run(c.env("USERHASH_SECRET", SECRET).env("USERHASH_REDIS_PASSWORD", password))
     };
+    let mut c = userhash(&["verify-url", &url, "--org", "org_123", "--redis", &tls_url, "--redis-user", "widget"]);
+    let no_password = run(c.env("USERHASH_SECRET", SECRET));
+    assert!(no_password.code == 2 && no_password.stderr.contains("USERHASH_REDIS_PASSWORD"), "{no_password:?}");
     let wrong = verify_with("not-it");
     assert!(wrong.code == 1 && wrong.stderr.contains("authentication"), "{wrong:?}");
     let first = verify_with(PASSWORD);

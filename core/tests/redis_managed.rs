@@ -152,7 +152,7 @@ fn tls_refuses_the_handshake_a_server_refuses() {
 }
 
 #[test]
-fn tls_settings_that_weaken_or_contradict_are_refused_at_construction() {
+fn settings_that_weaken_or_contradict_are_refused_at_construction() {
     let ca = TestCa::new("config");
     let cases = [
         ("rediss://localhost:6380/#insecure", RedisOptions::default(), "#insecure"),
@@ -163,6 +163,14 @@ fn tls_settings_that_weaken_or_contradict_are_refused_at_construction() {
         let error = RedisNonceStore::with_options(url, options).unwrap_err();
         assert_eq!(error.field(), Some(Field::NonceStore), "{error:?}");
         assert!(error.to_string().contains(says), "{url}: {error}");
+    }
+    // A user without a password would quietly be Redis's `default` user.
+    for (url, options) in [
+        ("redis://verifier@localhost:6379", RedisOptions::default()),
+        ("redis://localhost:6379", RedisOptions::default().username("verifier")),
+    ] {
+        let error = RedisNonceStore::with_options(url, options).unwrap_err();
+        assert!(error.to_string().contains("`verifier` is given without a password"), "{url}: {error}");
     }
     let not_pem = ca.dir().join("not-a-cert.pem");
     std::fs::write(&not_pem, "hello").unwrap();

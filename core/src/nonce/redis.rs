@@ -105,7 +105,7 @@ pub struct RedisNonceStore {
 /// Everything a check needs, shared with the tasks on the store's runtime.
 pub(super) struct Shared {
     pub(super) topology: Topology,
-    /// `host:port`, the socket's path, or the cluster's seed nodes, for messages.
+    /// `host:port`, the socket's path, or `cluster (nodes host:port, ...)`, for messages.
     server: String,
     /// Only to scrub it from any message that might repeat it.
     password: Option<Zeroizing<String>>,
@@ -185,8 +185,8 @@ impl RedisNonceStore {
         if infos.iter().any(|info| tls(info) != tls(first)) {
             return Err(malformed("the Redis Cluster nodes mix redis:// and rediss://; give them all one scheme"));
         }
-        let server =
-            format!("Redis Cluster {}", infos.iter().map(|info| info.addr().to_string()).collect::<Vec<_>>().join(","));
+        let nodes: Vec<String> = infos.iter().map(|info| info.addr().to_string()).collect();
+        let server = format!("cluster (nodes {})", nodes.join(", "));
         let password = password_of(first);
         let wait = wait_of(&options);
         let mut builder = redis::cluster::ClusterClientBuilder::new(infos)
@@ -465,6 +465,14 @@ fn connection_info(url: &str, options: &RedisOptions) -> Result<ConnectionInfo> 
     }
     if let Some(password) = &options.password {
         settings = settings.set_password(password.as_str());
+    }
+    if let (Some(user), None) = (settings.username(), settings.password().filter(|p| !p.is_empty())) {
+        // Redis logs in only with a password: without one the connection
+        // would quietly be the `default` user's.
+        return Err(malformed(format!(
+            "the Redis user `{user}` is given without a password; give its password too (for a `nopass` user, any \
+             password)"
+        )));
     }
     info = info.set_redis_settings(settings);
     match info.addr() {
