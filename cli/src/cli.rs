@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -116,7 +117,7 @@ enum Command {
     /// Verify a widget URL (SPEC §3): print the verified identity as JSON (exit 0)
     /// or the rejection on stderr, its name first (exit 1)
     #[command(
-        after_help = "Each run has its own nonce store, so a replay shows only within one process (see `userhash demo`), unless --redis URL shares one: then a URL verified by any process is Replayed for all.\n\nExample:\n  userhash verify-url 'https://widget.example.com/?orgId=org_123&email=…&user_hash=…' --org org_123"
+        after_help = "Each run has its own nonce store, so a replay shows only within one process (see `userhash demo`), unless --redis URL shares one: then a URL verified by any process is Replayed for all. Managed Redis: rediss:// for TLS (--redis-ca-file for a CA of its own), --redis-user for an ACL user, --redis-cluster for a cluster's nodes, --redis-wait-replicas N to survive a failover.\n\nExample:\n  userhash verify-url 'https://widget.example.com/?orgId=org_123&email=…&user_hash=…' --org org_123"
     )]
     VerifyUrl {
         /// The full widget URL, or its query string
@@ -203,20 +204,44 @@ struct IdentityArgs {
 /// Where a verifying command remembers nonces.
 #[derive(Args, Debug)]
 struct StoreArgs {
-    /// Remember nonces in Redis (redis://HOST[:PORT][/DB]), shared with every other
-    /// verifier on it; the password, if any, comes from USERHASH_REDIS_PASSWORD
+    /// Remember nonces in Redis (redis://HOST[:PORT][/DB], rediss://HOST:PORT for TLS), shared
+    /// with every other verifier on it; the password, if any, comes from USERHASH_REDIS_PASSWORD.
+    /// With --redis-cluster, a node of the cluster (repeat it for more nodes)
     #[arg(long, value_name = "URL")]
-    redis: Option<String>,
+    redis: Vec<String>,
+    /// The --redis URLs are nodes of a Redis Cluster
+    #[arg(long, requires = "redis")]
+    redis_cluster: bool,
+    /// The Redis ACL user (its password from USERHASH_REDIS_PASSWORD)
+    #[arg(long, value_name = "USER", requires = "redis")]
+    redis_user: Option<String>,
+    /// Trust only the CA certificates in this PEM file for a rediss:// server, not the system's
+    #[arg(long, value_name = "FILE", requires = "redis")]
+    redis_ca_file: Option<PathBuf>,
+    /// Accept a nonce only once this many replicas have it (Redis WAIT); fewer is StoreUnavailable
+    #[arg(long, value_name = "N", requires = "redis")]
+    redis_wait_replicas: Option<u32>,
+    /// How long to wait for those replicas (default 200)
+    #[arg(long, value_name = "MS", requires = "redis_wait_replicas")]
+    redis_wait_timeout_ms: Option<u64>,
 }
 
 impl StoreArgs {
     /// The verifier with its store: its own memory store, or Redis.
     fn apply(&self, verifier: Verifier) -> Result<Verifier, Failure> {
-        let Some(url) = &self.redis else { return Ok(verifier) };
-        if RedisNonceStore::url_has_password(url) {
+        if self.redis.is_empty() {
+            return Ok(verifier);
+        }
+        if self.redis.iter().any(|url| RedisNonceStore::url_has_password(url)) {
             return Err(Failure::usage(
                 "--redis: a password in the URL is refused (argv shows in `ps` and shell history); \
                  give the URL without it and set USERHASH_REDIS_PASSWORD",
+            ));
+        }
+        if self.redis.len() > 1 && !self.redis_cluster {
+            return Err(Failure::usage(
+                "--redis is given more than once: several URLs are the nodes of one Redis Cluster, so add \
+                 --redis-cluster (or give one URL)",
             ));
         }
         let mut options = RedisOptions::default();
@@ -226,8 +251,29 @@ impl StoreArgs {
                 .map_err(|_| Failure::usage(format!("{REDIS_PASSWORD_ENV} is not valid UTF-8")))?;
             options = options.password(password);
         }
-        let store = RedisNonceStore::with_options(url, options).map_err(Failure::input)?;
-        Ok(verifier.with_nonce_store(Arc::new(store)))
+        if let Some(user) = &self.redis_user {
+            if std::env::var_os(REDIS_PASSWORD_ENV).is_none() {
+                return Err(Failure::usage(format!(
+                    "--redis-user {user} needs its password in {REDIS_PASSWORD_ENV} (Redis logs a user in only \
+                     with a password)"
+                )));
+            }
+            options = options.username(user);
+        }
+        if let Some(file) = &self.redis_ca_file {
+            options = options.ca_file(file);
+        }
+        if let Some(replicas) = self.redis_wait_replicas {
+            let timeout =
+                self.redis_wait_timeout_ms.map_or(userhash::nonce::DEFAULT_WAIT_TIMEOUT, Duration::from_millis);
+            options = options.wait_for_replicas(replicas, timeout);
+        }
+        let store = if self.redis_cluster {
+            RedisNonceStore::cluster(&self.redis, options)
+        } else {
+            RedisNonceStore::with_options(&self.redis[0], options)
+        };
+        Ok(verifier.with_nonce_store(Arc::new(store.map_err(Failure::input)?)))
     }
 }
 

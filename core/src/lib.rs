@@ -56,6 +56,8 @@ pub use identity::{
     check_email, check_nonce, check_org_id, check_timestamp, check_timestamp_ms, identity_message, now_ms,
     IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS, MIN_NONCE_LEN,
 };
+#[cfg(feature = "async")]
+pub use nonce::{AsyncNonceStore, BoxFuture};
 pub use nonce::{MemoryNonceStore, NonceStore};
 #[cfg(feature = "redis")]
 pub use nonce::{RedisNonceStore, RedisOptions};

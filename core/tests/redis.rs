@@ -361,7 +361,7 @@ fn no_message_shows_the_password_of_the_url() {
     for url in [
         format!("redis://:{PASSWORD}@127.0.0.1:notaport"),
         format!("redis://:{PASSWORD}@127.0.0.1:{port}/notadb"),
-        format!("rediss://:{PASSWORD}@127.0.0.1:{port}"),
+        format!("rediss://:{PASSWORD}@127.0.0.1:notaport"),
         format!("http://:{PASSWORD}@127.0.0.1:{port}"),
     ] {
         let error = RedisNonceStore::new(&url).unwrap_err();

@@ -71,8 +71,9 @@ commands:
   bench            run the Rust benchmarks recorded in BENCHMARKS.md
   bench-python     run the Python benchmark recorded in BENCHMARKS.md
   bench-c          the C benchmark: userhash_sign_identifier against OpenSSL's HMAC()
-  bench-redis      verify_url with RedisNonceStore (a redis-server of its own, on loopback)
-                   against MemoryNonceStore, at 1, 8 and 32 concurrent callers
+  bench-redis      verify_url and verify_url_async with RedisNonceStore (one server and a
+                   six-node cluster of its own on loopback, plain and TLS) against
+                   MemoryNonceStore, at 1, 8 and 32 concurrent callers
   bench-parse      what verify_url spends before the MAC: URLs of 1 KB to 10 MB and of
                    10 to 100 000 parameters (limits raised), and the default limits' refusal
   bench-timing [--measurements N] [--seed S]

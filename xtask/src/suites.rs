@@ -152,11 +152,12 @@ pub fn bench() -> Result<(), String> {
 }
 
 /// `cargo xtask bench-redis`: verifications per second and p50/p99 latency
-/// with `RedisNonceStore` on loopback against `MemoryNonceStore`, at 1, 8
-/// and 32 callers; the benchmark starts its own redis-server.
+/// with `RedisNonceStore` on loopback (one server and a six-node cluster,
+/// plain and TLS, sync and async) against `MemoryNonceStore`, at 1, 8 and 32
+/// callers; the benchmark starts its own servers.
 pub fn bench_redis() -> Result<(), String> {
     deps::ensure(deps::REDIS_TOOLS)?;
-    status(&mut cmd("cargo", &["bench", "-p", "userhash", "--features", "redis", "--bench", "redis_store"]))
+    status(&mut cmd("cargo", &["bench", "-p", "userhash", "--features", "redis,async", "--bench", "redis_store"]))
 }
 
 /// `cargo xtask bench-parse`: the cost of a URL before the MAC, by length
