@@ -19,8 +19,15 @@ pub enum Field {
     /// Extra widget parameters (not signed).
     Params,
     BaseUrl,
-    /// A nonce store's configuration (the Redis URL, key prefix, timeouts).
+    /// A nonce store's configuration (the Redis URL, key prefix, timeouts, capacity).
     NonceStore,
+    /// A verifier's tolerance, in milliseconds (bindings with signed integers
+    /// refuse a negative one).
+    ToleranceMs,
+    /// A verifier's `max_url_len` setting.
+    MaxUrlLen,
+    /// A verifier's `max_params` setting.
+    MaxParams,
 }
 
 impl Field {
@@ -38,6 +45,9 @@ impl Field {
             Field::Params => "params",
             Field::BaseUrl => "base_url",
             Field::NonceStore => "nonce_store",
+            Field::ToleranceMs => "tolerance_ms",
+            Field::MaxUrlLen => "max_url_len",
+            Field::MaxParams => "max_params",
         }
     }
 
