@@ -11,6 +11,7 @@
 mod browser;
 mod c;
 mod deps;
+mod ffi_names;
 mod kotlin;
 mod python;
 mod run;
@@ -52,7 +53,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
+  test [SUITE...]  run every test suite (or the named ones: vectors, rust, ffi-names, interop,
                    python, c, c-examples, kotlin, browser), installing missing
                    interpreters, libraries, the JDK, Maven, redis-server and
                    Chromium with apt-get

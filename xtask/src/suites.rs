@@ -11,6 +11,7 @@ type Suite = (&'static str, fn() -> Result<Counts, String>);
 const SUITES: &[Suite] = &[
     ("vectors", vectors_fresh),
     ("rust", rust),
+    ("ffi-names", crate::ffi_names::suite),
     ("interop", interop),
     ("python", python::suite),
     ("c", crate::c::suite),
