@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::run::{cmd, path_str, root, status, target_dir, Counts};
+use crate::run::{cmd, path_str, status, target_dir, Counts};
 
 /// C11 keywords, and the C++ ones a C header must also avoid.
 const C: &[&str] = &[
