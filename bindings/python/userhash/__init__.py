@@ -52,7 +52,6 @@ from ._native.userhash_ffi import (
     SignedIdentity,
     SignedInput,
     VerifiedIdentity,
-    error_message,
     hmac_sha256,
     memory_nonce_store,
     verify_hmac_sha256,
@@ -61,8 +60,9 @@ from ._native.userhash_ffi import (
 if typing.TYPE_CHECKING:
     # The generated error, as mypy should see it (see _error.pyi).
     from ._error import UserHashError as UserHashError
+    from ._error import error_message as error_message
 else:
-    from ._native.userhash_ffi import UserHashError
+    from ._native.userhash_ffi import UserHashError, error_message
 
 __all__ = [
     "Cause",
@@ -112,7 +112,7 @@ def _message(self: BaseException) -> str:
     An error a user built with fields Rust cannot take (a ``field`` that is
     not a ``Field``) shows the generated field list instead."""
     try:
-        return error_message(typing.cast(_ffi.UserHashError, self))
+        return _ffi.error_message(typing.cast(_ffi.UserHashError, self))
     except Exception:  # noqa: BLE001 - str() must not raise
         return Exception.__str__(self)
 

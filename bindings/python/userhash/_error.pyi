@@ -7,6 +7,7 @@
 # (no attribute Replayed), and the variants' constructors are untyped. This
 # stub declares what the generated code makes; tests/test_typing.py checks
 # that it names exactly the generated variants and their fields.
+# `error_message` is declared here too, so that it takes this class.
 
 from ._native.userhash_ffi import Field, Limit
 
@@ -62,3 +63,5 @@ class UserHashError(Exception):
         limit: Limit
         max: int
         def __init__(self, limit: Limit, max: int) -> None: ...
+
+def error_message(error: UserHashError) -> str: ...

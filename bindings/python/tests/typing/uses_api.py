@@ -33,6 +33,7 @@ except userhash.UserHashError.Expired as old:
     print(old.age_ms + old.tolerance_ms + old.timestamp_ms)
 except userhash.UserHashError as other:
     message: str = str(other)
+    assert message == userhash.error_message(other)
 d: userhash.Diagnosis = userhash.diagnose(["a-secret-of-16-bytes!"], h, identifier="user-1")
 name: str = d.name()
 if isinstance(d, userhash.Diagnosis.EXPLAINED):
