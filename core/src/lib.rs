@@ -40,9 +40,11 @@
 
 pub mod cross_scheme;
 mod diagnose;
+
 mod error;
 mod identifier;
 mod identity;
+pub mod jwt;
 pub mod mac;
 pub mod nonce;
 mod secret;
@@ -55,6 +57,10 @@ pub use identifier::{check_identifier, sign_identifier, verify_identifier, Ident
 pub use identity::{
     check_email, check_nonce, check_org_id, check_timestamp, check_timestamp_ms, identity_message, now_ms,
     IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS, MIN_NONCE_LEN,
+};
+pub use jwt::{
+    diagnose_token, Algorithm, Ed25519KeyPair, Ed25519PrivateKey, Ed25519PublicKey, Profile, SignerOptions, TokenCause,
+    TokenDiagnosis, TokenKey, TokenSigner, TokenSubject, TokenVerifier, VerifiedToken, VerifierOptions,
 };
 pub use nonce::{MemoryNonceStore, NonceStore};
 #[cfg(feature = "redis")]
