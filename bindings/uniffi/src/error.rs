@@ -44,6 +44,21 @@ pub enum UserHashError {
     /// The nonce store could not answer; the request was refused (fail closed).
     #[error("{message}")]
     StoreUnavailable { reason: String, message: String },
+    /// A token's kid names no key of the verifier; `field` is `kid`.
+    #[error("{message}")]
+    UnknownKey { field: String, kid: String, message: String },
+    /// A token's alg is not its key's (`none`, algorithm switching).
+    #[error("{message}")]
+    AlgorithmRefused { alg: String, expected: String, message: String },
+    /// A token lacks a claim the verifier requires.
+    #[error("{message}")]
+    MissingClaim { claim: String, message: String },
+    /// A token is for another org, audience or issuer (`claim`: `org`, `aud`, `iss`).
+    #[error("{message}")]
+    WrongAudience { claim: String, expected: String, actual: String, message: String },
+    /// A token lives longer than the verifier's maximum lifetime.
+    #[error("{message}")]
+    LifetimeTooLong { lifetime_s: u64, max_lifetime_s: u64, message: String },
 }
 
 impl From<Error> for UserHashError {
@@ -66,6 +81,15 @@ impl From<Error> for UserHashError {
             Error::StoreUnavailable { reason } => Self::StoreUnavailable { reason, message },
             Error::TooLarge { limit, max } => {
                 Self::TooLarge { limit: limit.as_str().to_owned(), max: max as u64, message }
+            }
+            Error::UnknownKey { kid } => Self::UnknownKey { field, kid, message },
+            Error::AlgorithmRefused { alg, expected } => Self::AlgorithmRefused { alg, expected, message },
+            Error::MissingClaim { claim } => Self::MissingClaim { claim, message },
+            Error::WrongAudience { claim, expected, actual } => {
+                Self::WrongAudience { claim, expected, actual, message }
+            }
+            Error::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Self::LifetimeTooLong { lifetime_s, max_lifetime_s, message }
             }
         }
     }
