@@ -574,7 +574,32 @@ def diagnose_vectors():
 # Each interop program signs `claims` with `header` (plus alg and typ) under
 # the case's key, as its library does, and must get exactly this token; the
 # Rust suite verifies each one. Printed by `--print` in tests/interop/jwt/.
-LIBRARY_TOKENS = {}
+LIBRARY_TOKENS = {
+    "HS256, zendesk profile with a kid": {
+        "pyjwt":
+            "eyJhbGciOiJIUzI1NiIsImtpZCI6ImFwcF82NGYwYTFiMmMzZDRlNWY2YTdiOGM5ZDAiLCJ0eXAiOiJKV1QifQ.eyJleHRlcm5hbF9pZCI6ImV4dC05MDAxIiwic2NvcGUiOiJ1c2VyIiwiZW1haWwiOiJqYW5lQGV4YW1wbGUuY29tIiwiZW1haWxfdmVyaWZpZWQiOnRydWUsIm5hbWUiOiJKYW5lIERvZSIsImlhdCI6MTcxMjM0NTY3OCwiZXhwIjoxNzEyMzQ1OTc4LCJqdGkiOiI3YzFlOWE1Mi0zYjRkLTRmNmUtOGE5Yi0wYzFkMmUzZjRhNWIifQ.DD2dZ2mu3GSf-kWfBplsRdov0kbtVSghuTtWJyMMjkU",
+        "jose":
+            "eyJhbGciOiJIUzI1NiIsImtpZCI6ImFwcF82NGYwYTFiMmMzZDRlNWY2YTdiOGM5ZDAiLCJ0eXAiOiJKV1QifQ.eyJleHRlcm5hbF9pZCI6ImV4dC05MDAxIiwic2NvcGUiOiJ1c2VyIiwiZW1haWwiOiJqYW5lQGV4YW1wbGUuY29tIiwiZW1haWxfdmVyaWZpZWQiOnRydWUsIm5hbWUiOiJKYW5lIERvZSIsImlhdCI6MTcxMjM0NTY3OCwiZXhwIjoxNzEyMzQ1OTc4LCJqdGkiOiI3YzFlOWE1Mi0zYjRkLTRmNmUtOGE5Yi0wYzFkMmUzZjRhNWIifQ.DD2dZ2mu3GSf-kWfBplsRdov0kbtVSghuTtWJyMMjkU",
+        "golang-jwt":
+            "eyJhbGciOiJIUzI1NiIsImtpZCI6ImFwcF82NGYwYTFiMmMzZDRlNWY2YTdiOGM5ZDAiLCJ0eXAiOiJKV1QifQ.eyJlbWFpbCI6ImphbmVAZXhhbXBsZS5jb20iLCJlbWFpbF92ZXJpZmllZCI6dHJ1ZSwiZXhwIjoxNzEyMzQ1OTc4LCJleHRlcm5hbF9pZCI6ImV4dC05MDAxIiwiaWF0IjoxNzEyMzQ1Njc4LCJqdGkiOiI3YzFlOWE1Mi0zYjRkLTRmNmUtOGE5Yi0wYzFkMmUzZjRhNWIiLCJuYW1lIjoiSmFuZSBEb2UiLCJzY29wZSI6InVzZXIifQ.M9iISVFWrS_tr6dZnILeN0ac1B2LY5gH_xQRdZG1KnE",
+    },
+    "HS256, intercom profile without a kid": {
+        "pyjwt":
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoiNCIsImVtYWlsIjoiYStiQGV4YW1wbGUuY29tIiwiaWF0IjoxNzEyMzQ1Njc4LCJleHAiOjE3MTIzNDU5Nzh9.sGX3AIkIWcWMF4tcX6VNrGOS1c6mcslvenwr6ENRORo",
+        "jose":
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoiNCIsImVtYWlsIjoiYStiQGV4YW1wbGUuY29tIiwiaWF0IjoxNzEyMzQ1Njc4LCJleHAiOjE3MTIzNDU5Nzh9.sGX3AIkIWcWMF4tcX6VNrGOS1c6mcslvenwr6ENRORo",
+        "golang-jwt":
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJlbWFpbCI6ImErYkBleGFtcGxlLmNvbSIsImV4cCI6MTcxMjM0NTk3OCwiaWF0IjoxNzEyMzQ1Njc4LCJ1c2VyX2lkIjoiNCJ9.EN3-6LVtBT99Uli6VFaD5g6Q2bdljPrEEcjdJT2q-nw",
+    },
+    "EdDSA, userhash profile with a kid": {
+        "pyjwt":
+            "eyJhbGciOiJFZERTQSIsImtpZCI6ImVkLTIwMjQiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ1c2VyLTQyIiwiZW1haWwiOiJqYW5lQGV4YW1wbGUuY29tIiwib3JnIjoib3JnXzEyMyIsImlhdCI6MTcxMjM0NTY3OCwiZXhwIjoxNzEyMzQ1OTc4LCJqdGkiOiI3YzFlOWE1Mi0zYjRkLTRmNmUtOGE5Yi0wYzFkMmUzZjRhNWIifQ.0KMr_ifRgJs9mTg3IZYUPn7cxbjaX-gdqLSB6mieg7BCR2gF-cNCctV62-mtuIxKZ6rPp69NWh9dwN7Nh4c2Dw",
+        "jose":
+            "eyJhbGciOiJFZERTQSIsImtpZCI6ImVkLTIwMjQiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ1c2VyLTQyIiwiZW1haWwiOiJqYW5lQGV4YW1wbGUuY29tIiwib3JnIjoib3JnXzEyMyIsImlhdCI6MTcxMjM0NTY3OCwiZXhwIjoxNzEyMzQ1OTc4LCJqdGkiOiI3YzFlOWE1Mi0zYjRkLTRmNmUtOGE5Yi0wYzFkMmUzZjRhNWIifQ.0KMr_ifRgJs9mTg3IZYUPn7cxbjaX-gdqLSB6mieg7BCR2gF-cNCctV62-mtuIxKZ6rPp69NWh9dwN7Nh4c2Dw",
+        "golang-jwt":
+            "eyJhbGciOiJFZERTQSIsImtpZCI6ImVkLTIwMjQiLCJ0eXAiOiJKV1QifQ.eyJlbWFpbCI6ImphbmVAZXhhbXBsZS5jb20iLCJleHAiOjE3MTIzNDU5NzgsImlhdCI6MTcxMjM0NTY3OCwianRpIjoiN2MxZTlhNTItM2I0ZC00ZjZlLThhOWItMGMxZDJlM2Y0YTViIiwib3JnIjoib3JnXzEyMyIsInN1YiI6InVzZXItNDIifQ.cmE6NQCVNyYJ_L5etPeOygo9B5B0AqVi7xnfKHTa0Rf9mBAOt7C9CFQcAB6nKY844S0UO0UkuoL7xhQuZiq8Ag",
+    },
+}
 
 
 def library_vectors():

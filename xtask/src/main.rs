@@ -11,6 +11,7 @@
 mod browser;
 mod c;
 mod deps;
+mod interop_jwt;
 mod kotlin;
 mod python;
 mod run;
