@@ -235,7 +235,7 @@ fn seconds(map: &Map<String, Value>, claim: &str) -> Result<Option<u64>> {
     };
     let secs = match (n.as_u64(), n.as_f64()) {
         (Some(v), _) => v,
-        (None, Some(f)) if f.is_finite() && f >= 0.0 && f < 1e18 => f as u64,
+        (None, Some(f)) if (0.0..1e18).contains(&f) => f as u64,
         _ => return Err(bad(format!("`{claim}` is {n}: not a time (seconds since 1970)"))),
     };
     if secs >= SECONDS_MAX {
