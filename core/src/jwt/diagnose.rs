@@ -180,6 +180,11 @@ pub fn diagnose_token(verifier: &TokenVerifier, token: &str, now_ms: u64) -> Tok
         causes.push(TokenCause::BearerPrefix);
         token = token[7..].trim_start();
     }
+    let max = verifier.options().max_token_len;
+    if token.len() > max {
+        // Read no further than the verifier would.
+        return TokenDiagnosis::Unexplained { error: Error::TooLarge { limit: crate::error::Limit::TokenLength, max } };
+    }
     let mut checker = verifier.clone();
     checker.options_mut().single_use = false;
     let error = match checker.verify_at(token, now_ms) {
