@@ -54,12 +54,18 @@ pub(crate) fn parse_compact(token: &str, max_len: usize) -> Result<Compact<'_>> 
     Ok(Compact { signing_input, header, payload, signature })
 }
 
+/// Whether `text` starts with `Bearer ` in any case (bytes, so that no
+/// multi-byte character is cut).
+pub(crate) fn has_bearer_prefix(text: &str) -> bool {
+    text.as_bytes().get(..7).is_some_and(|start| start.eq_ignore_ascii_case(b"bearer "))
+}
+
 /// What the token looks like as a whole, before it is split.
 fn check_form(token: &str) -> Result<()> {
     if token.is_empty() {
         return Err(bad("it is empty"));
     }
-    if token.len() >= 7 && token[..7].eq_ignore_ascii_case("bearer ") {
+    if has_bearer_prefix(token) {
         return Err(bad("it starts with `Bearer `: pass the token alone, without the Authorization header's scheme"));
     }
     if token.trim_start().starts_with('{') {
@@ -102,6 +108,8 @@ mod tests {
             (format!("{HEADER}.e30.AA+A"), "standard base64"),
             (format!("{HEADER}.e30.AAAA\n"), "whitespace"),
             (String::new(), "empty"),
+            ("Bearer\u{20ac}x.y.z".to_owned(), "header"),
+            ("abcdef\u{20ac}.e30.AAAA".to_owned(), "header"),
         ];
         for (token, says) in cases {
             let err = parse_compact(&token, 8192).unwrap_err();

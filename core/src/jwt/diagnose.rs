@@ -15,7 +15,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::claims::SECONDS_MAX;
-use super::compact::parse_compact;
+use super::compact::{has_bearer_prefix, parse_compact};
 use super::encoding::{b64_decode, shown};
 use super::keys::KeyMaterial;
 use super::verifier::TokenVerifier;
@@ -176,8 +176,9 @@ impl fmt::Display for TokenDiagnosis {
 pub fn diagnose_token(verifier: &TokenVerifier, token: &str, now_ms: u64) -> TokenDiagnosis {
     let mut causes = Vec::new();
     let mut token = token.trim();
-    if token.len() >= 7 && token[..7].eq_ignore_ascii_case("bearer ") {
+    if has_bearer_prefix(token) {
         causes.push(TokenCause::BearerPrefix);
+        // The first 7 bytes are ASCII, so byte 7 is a character boundary.
         token = token[7..].trim_start();
     }
     let max = verifier.options().max_token_len;

@@ -166,15 +166,24 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
     let _ = write!(out, "{}", Value::String(text.to_owned()));
 }
 
-/// Attacker-chosen text in a message, cut to 64 characters.
+/// Attacker-chosen text in a message: cut to 64 characters, control
+/// characters escaped (`\n`, `\u{1b}`), so it cannot forge log lines or
+/// drive a terminal.
 pub(crate) fn shown(text: &str) -> String {
     const MAX: usize = 64;
-    if text.chars().count() <= MAX {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
+    let mut out = String::with_capacity(text.len().min(4 * MAX));
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -214,6 +223,13 @@ mod tests {
     fn nesting_is_bounded() {
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(json_object(deep.as_bytes()).unwrap_err().contains("recursion"));
+    }
+
+    #[test]
+    fn shown_text_is_cut_and_escaped() {
+        assert_eq!(shown("kid-1"), "kid-1");
+        assert_eq!(shown("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(shown(&"é".repeat(100)), format!("{}…", "é".repeat(64)));
     }
 
     #[test]
