@@ -12,6 +12,7 @@ mod browser;
 mod c;
 mod deps;
 mod ffi_names;
+mod interop_jwt;
 mod kotlin;
 mod python;
 mod run;

@@ -76,7 +76,8 @@ fn rust() -> Result<Counts, String> {
     counted(&mut cmd("cargo", &["test", "--workspace", "--color", "never"]))
 }
 
-/// The vectors recomputed by six other languages' own HMAC.
+/// The vectors recomputed by six other languages' own HMAC, and the JWT
+/// vectors checked by PyJWT, jose, golang-jwt, `cryptography`, PHP and Ruby.
 fn interop() -> Result<Counts, String> {
     deps::ensure(INTEROP_TOOLS)?;
     let mut total = Counts::default();
@@ -104,6 +105,8 @@ fn interop() -> Result<Counts, String> {
             Err(e) => errors.push(e),
         }
     }
+    // The JWT tokens (jwt.json) with PyJWT, jose, golang-jwt, PHP and Ruby.
+    crate::interop_jwt::run(&mut total, &mut errors);
     if errors.is_empty() {
         Ok(total)
     } else {

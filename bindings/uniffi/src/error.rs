@@ -42,6 +42,16 @@ pub enum UserHashError {
     /// The URL is longer, or has more parameters, than the verifier reads
     /// before checking the signature.
     TooLarge { limit: Limit, max: i64 },
+    /// A token's `kid` names no key of the verifier.
+    UnknownKey { kid: String },
+    /// A token's `alg` is not its key's (`none`, algorithm switching).
+    AlgorithmRefused { alg: String, expected: String },
+    /// A token lacks a claim the verifier requires.
+    MissingClaim { claim: String },
+    /// A token is for another org, audience or issuer (`claim`: `org`, `aud`, `iss`).
+    WrongAudience { claim: String, expected: String, actual: String },
+    /// A token lives longer than the verifier's maximum lifetime, in seconds.
+    LifetimeTooLong { lifetime_s: i64, max_lifetime_s: i64 },
 }
 
 impl std::error::Error for UserHashError {}
@@ -74,6 +84,13 @@ impl From<Error> for UserHashError {
             Error::StoreFull { capacity } => Self::StoreFull { capacity: signed_count(capacity) },
             Error::StoreUnavailable { reason } => Self::StoreUnavailable { reason },
             Error::TooLarge { limit, max } => Self::TooLarge { limit: limit.into(), max: signed_count(max) },
+            Error::UnknownKey { kid } => Self::UnknownKey { kid },
+            Error::AlgorithmRefused { alg, expected } => Self::AlgorithmRefused { alg, expected },
+            Error::MissingClaim { claim } => Self::MissingClaim { claim },
+            Error::WrongAudience { claim, expected, actual } => Self::WrongAudience { claim, expected, actual },
+            Error::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Self::LifetimeTooLong { lifetime_s: signed(lifetime_s), max_lifetime_s: signed(max_lifetime_s) }
+            }
         }
     }
 }
@@ -104,6 +121,13 @@ impl From<UserHashError> for Error {
             UserHashError::StoreFull { capacity } => Error::StoreFull { capacity: count(capacity) },
             UserHashError::StoreUnavailable { reason } => Error::StoreUnavailable { reason },
             UserHashError::TooLarge { limit, max } => Error::TooLarge { limit: limit.into(), max: count(max) },
+            UserHashError::UnknownKey { kid } => Error::UnknownKey { kid },
+            UserHashError::AlgorithmRefused { alg, expected } => Error::AlgorithmRefused { alg, expected },
+            UserHashError::MissingClaim { claim } => Error::MissingClaim { claim },
+            UserHashError::WrongAudience { claim, expected, actual } => Error::WrongAudience { claim, expected, actual },
+            UserHashError::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Error::LifetimeTooLong { lifetime_s: unsigned(lifetime_s), max_lifetime_s: unsigned(max_lifetime_s) }
+            }
         }
     }
 }
