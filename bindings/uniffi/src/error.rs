@@ -124,7 +124,9 @@ impl From<UserHashError> for Error {
             UserHashError::UnknownKey { kid } => Error::UnknownKey { kid },
             UserHashError::AlgorithmRefused { alg, expected } => Error::AlgorithmRefused { alg, expected },
             UserHashError::MissingClaim { claim } => Error::MissingClaim { claim },
-            UserHashError::WrongAudience { claim, expected, actual } => Error::WrongAudience { claim, expected, actual },
+            UserHashError::WrongAudience { claim, expected, actual } => {
+                Error::WrongAudience { claim, expected, actual }
+            }
             UserHashError::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
                 Error::LifetimeTooLong { lifetime_s: unsigned(lifetime_s), max_lifetime_s: unsigned(max_lifetime_s) }
             }

@@ -33,7 +33,6 @@ pub enum SecretForm {
 
 /// One usual mistake that explains a refused token.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum TokenCause {
     /// The token was passed with its Authorization header's scheme.
     BearerPrefix,
@@ -114,7 +113,6 @@ impl fmt::Display for TokenCause {
 
 /// What diagnose found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum TokenDiagnosis {
     /// The token verifies under these keys and options at this time.
     Valid,
