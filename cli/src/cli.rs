@@ -18,6 +18,7 @@ use userhash::{
 use crate::demo;
 use crate::output::{to_stderr, Failure, REJECTED};
 use crate::secrets::{self, Scheme};
+use crate::tokens::{self, KeygenArgs, SignTokenArgs, TokenCheckArgs, VerifyTokenArgs};
 
 const ABOUT: &str = "Sign and verify who an embedded chat widget's user is (HMAC-SHA256), \
 find out why a hash does not match, and run a local end-to-end demo.";
@@ -28,10 +29,13 @@ hash does not match, and run a local end-to-end demo.
 
 Each scheme has its own secret (one secret per scheme, see SECURITY.md): under one
 secret, the identifier hash of \"email|timestamp|orgId|nonce\" is that identity's
-user_hash. The signed identity's secret (sign-identity, widget-url, verify-url, demo,
-diagnose of an identity or a URL) comes from USERHASH_SECRET; the identifier hash's
-(sign-identifier, verify-identifier, diagnose --identifier) from USERHASH_IDENTIFIER_SECRET,
-never from USERHASH_SECRET. The two set to one secret is refused. --secret-file FILE
+user_hash, and that of a JWT's \"header.payload\" its HS256 signature. The signed
+identity's secret (sign-identity, widget-url, verify-url, demo, diagnose of an identity or
+a URL) comes from USERHASH_SECRET; the identifier hash's (sign-identifier,
+verify-identifier, diagnose --identifier) from USERHASH_IDENTIFIER_SECRET; the HS256
+token's (sign-token, verify-token, diagnose --token) from USERHASH_TOKEN_SECRET. Two of
+them set to one secret is refused. Tokens can use an Ed25519 key pair instead (keygen):
+the private key stays in a file with the signer, the verifier holds the public key. --secret-file FILE
 replaces the command's variable (one secret per line, the current one first, then
 previous ones still accepted; at most 64 KiB). Secrets are never read from the command
 line. Results go to stdout, reasons to stderr (the rejection's name first).
@@ -45,7 +49,9 @@ Examples:
   export USERHASH_SECRET=\"$(cat identity-secret.txt)\"     # another secret
   userhash widget-url --base https://widget.example.com/ --org org_123 --email a+b@example.com
   userhash verify-url \"$URL\" --org org_123
-  userhash diagnose --url \"$URL\"                  # why does this hash not match?";
+  userhash diagnose --url \"$URL\"                  # why does this hash not match?
+  userhash keygen --out signer.pem --kid 2026-01 > public.txt
+  userhash sign-token --key signer.pem --kid 2026-01 --org org_123 --user-id user-42";
 
 #[derive(Parser, Debug)]
 #[command(name = "userhash", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -141,6 +147,21 @@ enum Command {
     #[command(after_help = DIAGNOSE_HELP)]
     Diagnose(DiagnoseArgs),
 
+    /// Make an Ed25519 key pair for identity tokens (SPEC §8): the private key to a new
+    /// file of mode 0600, the public key (PEM, then JWK) to stdout
+    #[command(after_help = KEYGEN_HELP)]
+    Keygen(KeygenArgs),
+
+    /// Sign a JWT identity token (SPEC §8) and print it: EdDSA with --key FILE, else
+    /// HS256 with USERHASH_TOKEN_SECRET
+    #[command(after_help = SIGN_TOKEN_HELP)]
+    SignToken(SignTokenArgs),
+
+    /// Verify a JWT identity token: print its claims as JSON (exit 0) or the rejection
+    /// on stderr, its name first (exit 1)
+    #[command(after_help = VERIFY_TOKEN_HELP)]
+    VerifyToken(VerifyTokenArgs),
+
     /// Serve the end-to-end demo (SPEC §7) on 127.0.0.1: a customer page that signs its
     /// logged-in user and embeds the widget, and the widget page that verifies it
     #[command(
@@ -154,6 +175,35 @@ enum Command {
         store: StoreArgs,
     },
 }
+
+const KEYGEN_HELP: &str = "\
+The private key file is PKCS#8 PEM (what OpenSSL, PyJWT, jose and golang-jwt read),
+created with mode 0600; an existing file is never overwritten. The public key is
+printed twice: as a PEM (SPKI) and as a JWK with the --kid, for a JWK Set.
+
+Example:
+  userhash keygen --out signer.pem --kid 2026-01";
+
+const SIGN_TOKEN_HELP: &str = "\
+The algorithm is the key's: --key FILE (an Ed25519 private key) signs EdDSA; without it,
+the HS256 secret comes from USERHASH_TOKEN_SECRET (or --secret-file), at least 32 bytes,
+never from USERHASH_SECRET or USERHASH_IDENTIFIER_SECRET (one secret per scheme).
+Without --now and --jti: now and a fresh UUID v4.
+
+Examples:
+  userhash sign-token --key signer.pem --kid 2026-01 --org org_123 --user-id user-42 --email a@example.com
+  USERHASH_TOKEN_SECRET=\"$SECRET\" userhash sign-token --profile intercom --user-id 42 --email a@example.com";
+
+const VERIFY_TOKEN_HELP: &str = "\
+The keys fix the algorithm: --public-key FILE (PEM, JWK or JWK Set; repeat for rotation)
+verifies EdDSA only; without it, the HS256 secrets of USERHASH_TOKEN_SECRET or --secret-file
+(one per line, current first) verify HS256 only. A token's kid selects its key; a token
+without one is tried against every key. `none`, algorithm switching, crit and the JSON
+serialization are refused.
+
+Examples:
+  userhash verify-token \"$TOKEN\" --public-key public.pem --kid 2026-01 --org org_123
+  userhash verify-token \"$TOKEN\" --profile zendesk --kid app_123 --single-use";
 
 /// The identifier commands' secret, said where it is used.
 const IDENTIFIER_SECRET_HELP_SIGN: &str = "\
@@ -173,7 +223,8 @@ Example:
 
 const DIAGNOSE_HELP: &str = "\
 Give what was signed (an --identifier; or --email, --timestamp, --org and --nonce; or a
-widget --url) and the --hash that failed (a --url brings its own user_hash). The secret
+widget --url) and the --hash that failed (a --url brings its own user_hash); or a --token
+with the keys and options verify-token would take (--org is then the token's org). The secret
 is the scheme's: USERHASH_IDENTIFIER_SECRET with --identifier, else USERHASH_SECRET (or
 --secret-file for either). Prints the cause that reproduces the hash and how to fix it
 (exit 1), `Matches` when the hash is right (exit 0), or `Unexplained` when no usual cause
@@ -183,7 +234,8 @@ or a previous secret.
 
 Examples:
   userhash diagnose --url 'https://widget.example.com/?orgId=org_123&email=a+b%40x.com&…'
-  userhash diagnose --identifier user-42 --hash 3F1C…";
+  userhash diagnose --identifier user-42 --hash 3F1C…
+  userhash diagnose --token \"$TOKEN\" --org org_123    # Bearer prefix, cut, base64 secret, ms, kid";
 
 #[derive(Args, Debug)]
 struct IdentityArgs {
@@ -203,7 +255,7 @@ struct IdentityArgs {
 
 /// Where a verifying command remembers nonces.
 #[derive(Args, Debug)]
-struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// Remember nonces in Redis (redis://HOST[:PORT][/DB], rediss://HOST:PORT for TLS), shared
     /// with every other verifier on it; the password, if any, comes from USERHASH_REDIS_PASSWORD.
     /// With --redis-cluster, a node of the cluster (repeat it for more nodes)
@@ -229,8 +281,16 @@ struct StoreArgs {
 impl StoreArgs {
     /// The verifier with its store: its own memory store, or Redis.
     fn apply(&self, verifier: Verifier) -> Result<Verifier, Failure> {
+        Ok(match self.store()? {
+            Some(store) => verifier.with_nonce_store(store),
+            None => verifier,
+        })
+    }
+
+    /// The Redis nonce store the flags describe, if any.
+    pub(crate) fn store(&self) -> Result<Option<Arc<dyn userhash::NonceStore>>, Failure> {
         if self.redis.is_empty() {
-            return Ok(verifier);
+            return Ok(None);
         }
         if self.redis.iter().any(|url| RedisNonceStore::url_has_password(url)) {
             return Err(Failure::usage(
@@ -273,7 +333,7 @@ impl StoreArgs {
         } else {
             RedisNonceStore::with_options(&self.redis[0], options)
         };
-        Ok(verifier.with_nonce_store(Arc::new(store.map_err(Failure::input)?)))
+        Ok(Some(Arc::new(store.map_err(Failure::input)?)))
     }
 }
 
@@ -282,8 +342,16 @@ const REDIS_PASSWORD_ENV: &str = "USERHASH_REDIS_PASSWORD";
 #[derive(Args, Debug)]
 struct DiagnoseArgs {
     /// The identifier an identifier hash was expected over
-    #[arg(long, value_name = "ID", conflicts_with_all = ["email", "url"])]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["email", "url", "token"])]
     identifier: Option<String>,
+    /// A JWT identity token that is refused: why (with the keys and options of verify-token)
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["email", "url", "hash", "timestamp", "nonce"])]
+    token: Option<String>,
+    /// With --token: check as if the clock read MS (Unix milliseconds)
+    #[arg(long, value_name = "MS", requires = "token")]
+    now: Option<u64>,
+    #[command(flatten)]
+    token_check: TokenCheckArgs,
     /// The email of a signed identity
     #[arg(long, value_name = "EMAIL", conflicts_with = "url")]
     email: Option<String>,
@@ -300,7 +368,7 @@ struct DiagnoseArgs {
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// The hash that failed (with --url: instead of the URL's user_hash)
-    #[arg(long, value_name = "HASH", required_unless_present = "url")]
+    #[arg(long, value_name = "HASH", required_unless_present_any = ["url", "token"])]
     hash: Option<String>,
 }
 
@@ -362,6 +430,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let identity = result.map_err(Failure::rejection)?;
             print_json(&VerifiedJson::from(&identity))
+        }
+        Command::Keygen(args) => tokens::keygen(args),
+        Command::SignToken(args) => tokens::sign_token(args, file),
+        Command::VerifyToken(args) => tokens::verify_token(args, file),
+        Command::Diagnose(args) if args.token.is_some() => {
+            let token = args.token.as_deref().unwrap_or_default();
+            tokens::diagnose_token(token, args.org.as_deref(), args.now, &args.token_check, file)
         }
         Command::Diagnose(args) => {
             // An identifier hash is diagnosed under the identifier hash's secret.
@@ -461,18 +536,18 @@ impl<'a> From<&'a VerifiedIdentity> for VerifiedJson<'a> {
     }
 }
 
-fn print_json(value: &impl Serialize) -> Result<ExitCode, Failure> {
+pub(crate) fn print_json(value: &impl Serialize) -> Result<ExitCode, Failure> {
     let text = serde_json::to_string(value).map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
     print_line(&text)
 }
 
-fn print_line(line: &str) -> Result<ExitCode, Failure> {
+pub(crate) fn print_line(line: &str) -> Result<ExitCode, Failure> {
     print_text(&format!("{line}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is an error, not a panic.
-fn print_text(text: &str) -> Result<(), Failure> {
+pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

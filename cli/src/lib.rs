@@ -3,8 +3,9 @@
 //! their own ([`secrets::read_secret_file`], [`secrets::parse_secret_file`]).
 //!
 //! Secrets come from the environment (`USERHASH_SECRET` for the signed
-//! identity, `USERHASH_IDENTIFIER_SECRET` for the identifier hash: one secret
-//! per scheme) or `--secret-file`, never from argv. Results go to stdout
+//! identity, `USERHASH_IDENTIFIER_SECRET` for the identifier hash,
+//! `USERHASH_TOKEN_SECRET` for HS256 tokens: one secret per scheme) or
+//! `--secret-file`, never from argv; an Ed25519 private key from a file. Results go to stdout
 //! (JSON where the spec says so), reasons to stderr with the variant name
 //! first. Exit 0: signed or valid; 1: rejected; 2: a usage or input error.
 
@@ -12,6 +13,7 @@ pub mod cli;
 mod demo;
 pub mod output;
 pub mod secrets;
+mod tokens;
 
 use std::process::ExitCode;
 

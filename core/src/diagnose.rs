@@ -117,7 +117,6 @@ impl SignedInput {
 
 /// What diagnose found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Diagnosis {
     /// The hash is right for these inputs under the first secret: the
     /// mismatch is elsewhere (another secret on the verifying side, other
@@ -176,7 +175,6 @@ impl fmt::Display for Diagnosis {
 
 /// How the signer's secret differed from the configured one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum SecretEdit {
     /// The signer's secret ends with `\n`.
     TrailingNewline,
@@ -224,7 +222,6 @@ impl SecretEdit {
 
 /// One usual mistake that reproduces the failed hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Cause {
     /// `field` was signed with whitespace added or removed around it: `signed`
     /// is what the signer really signed, `given` what was checked.

@@ -2,9 +2,9 @@
 
 The counterpart of the vendor document's `backend.py` snippet, which builds
 `email|timestamp|org_id|nonce` by hand and signs it with `hmac.new`: here the
-login page's server signs the logged-in user with `userhash.IdentitySigner`,
-renders the widget URL with `userhash.widget_url`, and the widget endpoint
-verifies it with `userhash.Verifier` (freshness, replay, rotation).
+login page's server signs the logged-in user and builds the widget URL in one
+call (`userhash.IdentitySigner.widget_url`), and the widget endpoint verifies
+it with `userhash.Verifier` (freshness, replay, rotation).
 
     USERHASH_SECRET=$(openssl rand -hex 32) USERHASH_IDENTIFIER_SECRET=$(openssl rand -hex 32) \
         python3 examples/python/backend.py --port 8000
@@ -65,17 +65,17 @@ class Backend:
         if identifier_secret == secret:
             raise ValueError("give the identifier hash and the signed identity different secrets")
         self.signer = userhash.IdentitySigner(secret, ORG_ID)
-        self.verifier = userhash.Verifier([secret], ORG_ID, nonce_store=userhash.MemoryNonceStore())
-        self.identifier_secret = identifier_secret
+        self.verifier = userhash.Verifier([secret], ORG_ID, nonce_store=userhash.memory_nonce_store())
+        self.identifiers = userhash.IdentifierSigner(identifier_secret)
         self.widget_base = widget_base
 
     def app_page(self, email, name):
-        identity = self.signer.sign(email)
-        url = userhash.widget_url(self.widget_base, identity, name or None, {"theme": "light"})
+        # Signed now, with a fresh nonce; an empty name is left out.
+        url = self.signer.widget_url(self.widget_base, email, name)
         return APP_PAGE.format(
             name=html.escape(name or email),
             email=html.escape(email),
-            identifier_hash=userhash.sign_identifier(self.identifier_secret, email),
+            identifier_hash=self.identifiers.sign(email),
             widget_url=html.escape(url, quote=True),
         )
 

@@ -3,7 +3,7 @@ database in its place.
 
 Several verifier processes on one machine (gunicorn workers, say) that share
 one database file refuse each other's nonces, so a captured widget URL works
-once in all of them. Across machines, use ``userhash.RedisNonceStore``, or
+once in all of them. Across machines, use ``userhash.redis_nonce_store(url)``, or
 the same idea over your own networked database (PostgreSQL: ``INSERT ... ON
 CONFLICT DO NOTHING`` and check the row count).
 

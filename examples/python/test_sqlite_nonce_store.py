@@ -103,11 +103,11 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
     urls = [signed_url(f"sqlite-cross-{i:04}") for i in range(200)]
     urls_file = tmp_path / "urls.txt"
     urls_file.write_text("\n".join(urls))
-    start_at = now_ms() + 1000  # both start together, once their imports are done
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
     workers = [
         subprocess.Popen(
-            [sys.executable, __file__, str(db), str(urls_file), str(start_at), str(worker)],
+            [sys.executable, __file__, str(db), str(urls_file), str(worker)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
@@ -115,6 +115,13 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
         )
         for worker in range(2)
     ]
+    # Both start together, once each has imported and opened the database (a
+    # busy machine can take a second for that): neither does all the work alone.
+    for process in workers:
+        assert process.stdout.readline() == "ready\n", process.stderr.read()
+    for process in workers:
+        process.stdin.write("go\n")
+        process.stdin.flush()
     accepted = {}
     for worker, process in enumerate(workers):
         out, err = process.communicate(timeout=120)
@@ -130,7 +137,7 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
     assert {w[0] for w in accepted.values()} == {0, 1}, "both processes won some: they ran at the same time"
 
 
-def verify_all(db, urls_file, start_at, worker):
+def verify_all(db, urls_file, worker):
     """One process of the test above: its own verifier on the shared file,
     four threads, each URL in an order of its own."""
     urls = pathlib.Path(urls_file).read_text().splitlines()
@@ -148,8 +155,8 @@ def verify_all(db, urls_file, start_at, worker):
             except userhash.UserHashError as e:
                 results[i] = type(e).__name__
 
-    while now_ms() < start_at:
-        time.sleep(0.001)
+    print("ready", flush=True)
+    assert sys.stdin.readline() == "go\n"
     threads = [threading.Thread(target=run, args=(t,)) for t in range(4)]
     for t in threads:
         t.start()
@@ -160,4 +167,4 @@ def verify_all(db, urls_file, start_at, worker):
 
 
 if __name__ == "__main__":
-    verify_all(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    verify_all(sys.argv[1], sys.argv[2], int(sys.argv[3]))

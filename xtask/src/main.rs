@@ -14,7 +14,9 @@
 mod browser;
 mod c;
 mod deps;
+mod ffi_names;
 mod fuzz;
+mod interop_jwt;
 mod kotlin;
 mod python;
 mod run;
@@ -62,7 +64,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test [SUITE...]  run every test suite (or the named ones: vectors, rust, interop,
+  test [SUITE...]  run every test suite (or the named ones: vectors, rust, ffi-names, interop,
                    python, c, c-examples, fuzz, kotlin, swift, browser), installing missing
                    interpreters, libraries, the JDK, Maven, redis-server and
                    Chromium with apt-get, and Rust nightly and cargo-fuzz (fuzz);

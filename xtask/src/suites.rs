@@ -18,6 +18,7 @@ type Suite = (&'static str, fn() -> Result<Outcome, String>);
 const SUITES: &[Suite] = &[
     ("vectors", || vectors_fresh().map(Outcome::Ran)),
     ("rust", || rust().map(Outcome::Ran)),
+    ("ffi-names", || crate::ffi_names::suite().map(Outcome::Ran)),
     ("interop", || interop().map(Outcome::Ran)),
     ("python", || python::suite().map(Outcome::Ran)),
     ("c", || crate::c::suite().map(Outcome::Ran)),
@@ -111,7 +112,8 @@ fn rust() -> Result<Counts, String> {
     counted(&mut cmd("cargo", &["test", "--workspace", "--color", "never"]))
 }
 
-/// The vectors recomputed by six other languages' own HMAC.
+/// The vectors recomputed by six other languages' own HMAC, and the JWT
+/// vectors checked by PyJWT, jose, golang-jwt, `cryptography`, PHP and Ruby.
 fn interop() -> Result<Counts, String> {
     deps::ensure(INTEROP_TOOLS)?;
     let mut total = Counts::default();
@@ -139,6 +141,8 @@ fn interop() -> Result<Counts, String> {
             Err(e) => errors.push(e),
         }
     }
+    // The JWT tokens (jwt.json) with PyJWT, jose, golang-jwt, PHP and Ruby.
+    crate::interop_jwt::run(&mut total, &mut errors);
     if errors.is_empty() {
         Ok(total)
     } else {

@@ -51,7 +51,7 @@
 // What every fallible function returns: `USERHASH_OK` (0) or why it failed.
 //
 // The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE`, and
-// `USERHASH_TOO_LARGE`, are the error variants of SPEC.md; `12` to `14` are
+// from `USERHASH_TOO_LARGE` on, are the error variants of SPEC.md; `12` to `14` are
 // the C API's own. The numbers are stable: a new variant gets the next one. `userhash_status_message` gives a fixed
 // sentence for a code, `userhash_last_error_message` the detailed message of
 // the calling thread's last failed call.
@@ -92,6 +92,16 @@ typedef enum {
   // (`userhash_last_error_field` names the limit: "max_url_len" or
   // "max_params").
   USERHASH_TOO_LARGE = 15,
+  // `UnknownKey`: a token's kid names no key of the verifier.
+  USERHASH_UNKNOWN_KEY = 16,
+  // `AlgorithmRefused`: a token's alg is not its key's (`none`, switching).
+  USERHASH_ALGORITHM_REFUSED = 17,
+  // `MissingClaim`: a token lacks a claim the verifier requires.
+  USERHASH_MISSING_CLAIM = 18,
+  // `WrongAudience`: a token is for another org, audience or issuer.
+  USERHASH_WRONG_AUDIENCE = 19,
+  // `LifetimeTooLong`: a token lives longer than the verifier's maximum.
+  USERHASH_LIFETIME_TOO_LONG = 20,
 } userhash_status;
 
 // Scheme 1 with the secret's key blocks computed once (opaque): for a

@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+import userhash
+
 VECTORS = pathlib.Path(os.environ.get("USERHASH_VECTORS", pathlib.Path(__file__).parents[3] / "tests" / "vectors"))
 
 
@@ -22,6 +24,22 @@ def load(name):
 @pytest.fixture(scope="session")
 def vectors():
     return load
+
+
+def plain(value):
+    """A value of an error or a cause as the vectors spell it: a generated
+    enum (`Field`, `Limit`, `SecretEdit`) by its `as_str()`, anything else as it is."""
+    if isinstance(value, (userhash.Field, userhash.Limit, userhash.SecretEdit)):
+        return value.as_str()
+    return value
+
+
+def field_name(err):
+    """The field an error is about, as the vectors name it. `WeakSecret`
+    carries no field: it is always about the secret."""
+    if isinstance(err, userhash.UserHashError.WeakSecret):
+        return "secret"
+    return err.field.as_str()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -2,12 +2,15 @@
 stores written in Python, redaction, and argument types."""
 
 import importlib.metadata
+import inspect
 import pathlib
 import threading
+import traceback
 
 import pytest
 
 import userhash
+from conftest import plain
 
 SECRET = "whsec_behaviour_0123456789abcdef"
 OLD_SECRET = "whsec_previous_fedcba9876543210"
@@ -57,7 +60,7 @@ def every_error():
     """One real instance of every variant, made by the library."""
     verifier = userhash.Verifier([SECRET], ORG, tolerance_ms=1000)
     url = signed_url()
-    full = userhash.Verifier([SECRET], ORG, nonce_store=userhash.MemoryNonceStore(1))
+    full = userhash.Verifier([SECRET], ORG, nonce_store=userhash.memory_nonce_store(1))
     full.verify_url_at(signed_url(nonce="nonce-0001"), T0)
     down = userhash.Verifier([SECRET], ORG, nonce_store=BrokenStore())
     replay = userhash.Verifier([SECRET], ORG)
@@ -78,12 +81,14 @@ def every_error():
     }
 
 
+# Every field of every variant (enums by their as_str()); a WeakSecret is
+# about the secret and a WrongOrg about org_id, which their messages say.
 EXPECTED_FIELDS = {
-    "WeakSecret": {"field": "secret", "len": 5},
+    "WeakSecret": {"len": 5},
     "Malformed": {"field": "org_id"},
     "Missing": {"field": "timestamp"},
     "Duplicate": {"field": "email"},
-    "WrongOrg": {"field": "org_id", "expected": "org_123", "actual": "org_999"},
+    "WrongOrg": {"expected": "org_123", "actual": "org_999"},
     "Mismatch": {},
     "Expired": {"age_ms": 1001, "tolerance_ms": 1000, "timestamp_ms": T0},
     "FromFuture": {"ahead_ms": 1001, "tolerance_ms": 1000},
@@ -91,6 +96,38 @@ EXPECTED_FIELDS = {
     "StoreFull": {"capacity": 1},
     "StoreUnavailable": {},
     "TooLarge": {"limit": "max_url_len", "max": 10},
+}
+
+# Each variant's fields, in order (SPEC §4, bindings/uniffi/src/error.rs).
+FIELDS = {
+    "WeakSecret": ["len"],
+    "Malformed": ["field", "reason"],
+    "Missing": ["field"],
+    "Duplicate": ["field"],
+    "WrongOrg": ["expected", "actual"],
+    "Mismatch": [],
+    "Expired": ["age_ms", "tolerance_ms", "timestamp_ms"],
+    "FromFuture": ["ahead_ms", "tolerance_ms"],
+    "Replayed": [],
+    "StoreFull": ["capacity"],
+    "StoreUnavailable": ["reason"],
+    "TooLarge": ["limit", "max"],
+}
+
+# A piece of each variant's message in the core (core/src/error.rs).
+CORE_MESSAGES = {
+    "WeakSecret": "the secret is 5 bytes long; at least 16 are required",
+    "Malformed": "org_id is malformed: ",
+    "Missing": "the URL has no `timestamp` parameter",
+    "Duplicate": "appears more than once",
+    "WrongOrg": "the URL is for org `org_999`, but this verifier is for org `org_123`",
+    "Mismatch": "user_hash does not match email|timestamp|orgId|nonce",
+    "Expired": "the signature is 1001 ms old, beyond the 1000 ms tolerance",
+    "FromFuture": "the timestamp is 1001 ms in the future, beyond the 1000 ms tolerance",
+    "Replayed": "this nonce was already used",
+    "StoreFull": "the nonce store is full (1 live nonces)",
+    "StoreUnavailable": "the nonce store is unavailable (",
+    "TooLarge": "the URL is longer than 10 bytes, this verifier's max_url_len",
 }
 
 
@@ -108,10 +145,37 @@ def test_every_variant_is_its_own_class_with_its_fields(errors, variant):
     others = [getattr(userhash.UserHashError, v) for v in EXPECTED_FIELDS if v != variant]
     assert not any(isinstance(err, o) for o in others)
     for name, value in EXPECTED_FIELDS[variant].items():
-        assert getattr(err, name) == value, name
+        assert plain(getattr(err, name)) == value, name
+    # Exactly the fields of SPEC's variant: the generated constructor takes them all.
+    assert list(inspect.signature(cls.__init__).parameters)[1:] == FIELDS[variant]
+    assert all(hasattr(err, name) for name in FIELDS[variant])
     # str() is the core's message, which says what to do; repr names the class.
-    assert str(err) == err.message and len(err.message) > 20
+    assert str(err) == userhash.error_message(err) and len(str(err)) > 20
+    assert CORE_MESSAGES[variant] in str(err), str(err)
     assert repr(err).startswith(f"UserHashError.{variant}(")
+
+
+@pytest.mark.parametrize("variant", sorted(EXPECTED_FIELDS))
+def test_str_is_the_core_s_message_not_the_generated_field_list(errors, variant):
+    err = errors[variant]
+    # What uniffi 0.32 alone makes str() (the fields, or nothing).
+    generated = Exception.__str__(err)
+    assert str(err) != generated and f"{err}" == str(err)
+    assert str(err) in repr(err)
+    # Traceback printing and logging use str() too.
+    assert str(err) in "".join(traceback.format_exception_only(type(err), err))
+
+
+def test_an_error_built_in_python_shows_the_core_s_message_too():
+    # A nonce store of your own raises these; str() is what Rust would say.
+    assert str(userhash.UserHashError.StoreFull(capacity=7)).startswith("the nonce store is full (7 live nonces)")
+    err = userhash.UserHashError.Malformed(field=userhash.Field.EMAIL, reason="it is empty")
+    assert str(err) == "email is malformed: it is empty"
+    assert str(userhash.UserHashError.Replayed()).startswith("this nonce was already used")
+    # Fields Rust cannot take (a str where a Field belongs): str() still
+    # answers, with the generated field list, rather than raise.
+    odd = userhash.UserHashError.Malformed(field="email", reason="it is empty")
+    assert str(odd) == "field='email', reason='it is empty'"
 
 
 def test_the_variants_are_exactly_spec_s(errors):
@@ -121,20 +185,20 @@ def test_the_variants_are_exactly_spec_s(errors):
 
 def test_malformed_says_why(errors):
     assert errors["Malformed"].reason
-    assert errors["Malformed"].reason in errors["Malformed"].message
+    assert errors["Malformed"].reason in str(errors["Malformed"])
 
 
 def test_a_broken_python_store_fails_closed_and_says_so(errors):
     err = errors["StoreUnavailable"]
     assert "database is locked" in err.reason
-    assert "refused" in err.message
+    assert "refused" in str(err)
 
 
 def test_expired_seconds_hint():
     verifier = userhash.Verifier([SECRET], ORG)
     err = raised(verifier.verify_url_at, signed_url(timestamp_ms=1_712_345_678), T0)
     assert isinstance(err, userhash.UserHashError.Expired)
-    assert "seconds" in err.message
+    assert "seconds" in str(err)
 
 
 # --- threads -----------------------------------------------------------------
@@ -143,7 +207,7 @@ def test_expired_seconds_hint():
 @pytest.mark.parametrize("store", ["embedded", "memory", "python"])
 def test_sixteen_threads_racing_one_nonce_exactly_one_wins(store):
     for round_ in range(20):
-        nonce_store = {"embedded": None, "memory": userhash.MemoryNonceStore(), "python": DictStore()}[store]
+        nonce_store = {"embedded": None, "memory": userhash.memory_nonce_store(), "python": DictStore()}[store]
         verifier = userhash.Verifier([SECRET], ORG, nonce_store=nonce_store)
         url = signed_url(nonce=f"race-{round_:04d}-nonce")
         barrier = threading.Barrier(16)
@@ -196,7 +260,7 @@ def test_a_python_store_is_asked_only_after_every_other_check():
 def test_a_store_raising_store_full_gives_store_full():
     class Full(userhash.NonceStore):
         def check_and_insert(self, org_id, nonce, expires_at_ms):
-            raise userhash.UserHashError.StoreFull(capacity=7, message="full")
+            raise userhash.UserHashError.StoreFull(capacity=7)
 
     err = raised(userhash.Verifier([SECRET], ORG, nonce_store=Full()).verify_url_at, signed_url(), T0)
     assert isinstance(err, userhash.UserHashError.StoreFull) and err.capacity == 7
@@ -212,7 +276,7 @@ def test_a_store_returning_a_non_bool_fails_closed():
 
 
 def test_memory_store_used_directly():
-    store = userhash.MemoryNonceStore(2)
+    store = userhash.memory_nonce_store(2)
     far = 2**62
     assert store.check_and_insert(ORG, "n1", far) is True
     assert store.check_and_insert(ORG, "n1", far) is False
@@ -233,14 +297,15 @@ def test_key_rotation_reports_the_matching_secret():
 def test_no_repr_or_str_shows_a_secret(errors):
     signer = userhash.IdentitySigner(SECRET, ORG)
     identity = signer.sign("jane@example.com")
-    verifier = userhash.Verifier([SECRET, OLD_SECRET], ORG, nonce_store=userhash.MemoryNonceStore())
+    verifier = userhash.Verifier([SECRET, OLD_SECRET], ORG, nonce_store=userhash.memory_nonce_store())
     verified = verifier.verify_url(userhash.widget_url(BASE, identity))
-    objects = [signer, identity, verifier, verified, userhash.MemoryNonceStore(), *errors.values()]
+    identifiers = userhash.IdentifierSigner(SECRET)
+    objects = [signer, identity, verifier, verified, identifiers, userhash.memory_nonce_store(), *errors.values()]
     for obj in objects:
         for shown in (repr(obj), str(obj)):
             for secret in (SECRET, OLD_SECRET, SECRET[6:], OLD_SECRET[6:]):
                 assert secret not in shown, f"{type(obj).__name__} shows a secret: {shown}"
-    assert "redacted" in repr(signer) and "redacted" in repr(verifier)
+    assert "redacted" in repr(signer) and "redacted" in repr(verifier) and "redacted" in repr(identifiers)
     # Records show their (public) fields.
     assert identity.user_hash in repr(identity) and "jane@example.com" in repr(verified)
 
@@ -267,10 +332,19 @@ def test_a_weak_secret_error_does_not_echo_the_secret():
         lambda: userhash.IdentitySigner(SECRET, ORG).sign(None),
         lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", "1712345678901", NONCE),
         lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", 1.5, NONCE),
+        lambda: userhash.IdentitySigner(SECRET, ORG).widget_url(BASE, None),
+        lambda: userhash.IdentitySigner(SECRET, ORG).widget_url(BASE, "a@b.c", 7),
+        lambda: userhash.IdentifierSigner(None),
+        lambda: userhash.IdentifierSigner(SECRET).sign(42),
+        lambda: userhash.IdentifierSigner(SECRET).verify("user-1", None),
         lambda: userhash.Verifier(SECRET, ORG),
         lambda: userhash.Verifier([SECRET, None], ORG),
         lambda: userhash.Verifier([SECRET], ORG, tolerance_ms="300000"),
         lambda: userhash.Verifier([SECRET], ORG, nonce_store={}),
+        lambda: userhash.Verifier([SECRET], ORG, max_url_len="1000"),
+        lambda: userhash.memory_nonce_store("10"),
+        lambda: userhash.redis_nonce_store("redis://127.0.0.1", command_timeout_ms="100"),
+        lambda: userhash.redis_nonce_store(b"redis://127.0.0.1"),
         lambda: userhash.Verifier([SECRET], ORG).verify_url(None),
         lambda: userhash.Verifier([SECRET], ORG).verify_url_at("x", "now"),
         lambda: userhash.widget_url(None, userhash.IdentitySigner(SECRET, ORG).sign("a@b.c")),
@@ -290,56 +364,67 @@ def test_wrong_argument_types_raise_type_error(call):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", -1, NONCE),
+        lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", 2**63, NONCE),
         lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", 2**64, NONCE),
-        lambda: userhash.Verifier([SECRET], ORG, tolerance_ms=-5),
+        lambda: userhash.Verifier([SECRET], ORG, tolerance_ms=2**63),
+        lambda: userhash.memory_nonce_store(-(2**63) - 1),
     ],
 )
-def test_out_of_range_integers_raise_value_error(call):
+def test_integers_outside_64_bits_raise_value_error(call):
+    # Integers are signed 64-bit; past that the generated layer refuses them
+    # before Rust. A negative one within 64 bits is Malformed from Rust
+    # (test_generated_api.py).
     with pytest.raises(ValueError):
         call()
 
 
 def test_non_utf8_bytes_are_malformed_not_a_crash():
     err = raised(userhash.sign_identifier, SECRET, b"\xff\xfe")
-    assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "identifier"
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field is userhash.Field.IDENTIFIER
     assert userhash.verify_identifier(SECRET, b"\xff", "00" * 32) is False
+    assert userhash.IdentifierSigner(SECRET).verify(b"\xff", "00" * 32) is False
     err = raised(userhash.IdentitySigner(SECRET, ORG).sign, b"jane\xff@example.com")
-    assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "email"
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field is userhash.Field.EMAIL
     err = raised(userhash.Verifier([SECRET], ORG).verify_url, b"orgId=org_123&email=\xff")
     assert isinstance(err, userhash.UserHashError.Malformed)
     for call, field in [
         (lambda: userhash.org_id_of(b"orgId=org\xff"), "params"),
         (lambda: userhash.IdentitySigner(SECRET, b"org\xff"), "org_id"),
         (lambda: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", T0, b"nonce\xff00"), "nonce"),
+        (lambda: userhash.IdentitySigner(SECRET, ORG).widget_url(b"https://w.example/\xff", "a@b.c"), "base_url"),
+        (lambda: userhash.IdentitySigner(SECRET, ORG).widget_url(BASE, "a@b.c", b"Jane\xff"), "name"),
+        (lambda: userhash.IdentifierSigner(SECRET).sign(b"user\xff"), "identifier"),
         (lambda: userhash.Verifier([SECRET], b"org\xff"), "org_id"),
     ]:
         err = raised(call)
-        assert isinstance(err, userhash.UserHashError.Malformed) and err.field == field
+        assert isinstance(err, userhash.UserHashError.Malformed) and err.field.as_str() == field
 
 
 def test_a_one_mib_identifier_is_malformed_not_a_crash():
     err = raised(userhash.sign_identifier, SECRET, "x" * (1 << 20))
-    assert isinstance(err, userhash.UserHashError.Malformed) and err.field == "identifier"
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field is userhash.Field.IDENTIFIER
     assert userhash.verify_identifier(SECRET, "x" * (1 << 20), "00" * 32) is False
+    err = raised(userhash.IdentifierSigner(SECRET).sign, "x" * (1 << 20))
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field is userhash.Field.IDENTIFIER
+    assert userhash.IdentifierSigner(SECRET).verify("x" * (1 << 20), "00" * 32) is False
 
 
 def test_a_url_past_the_limits_is_refused_unread_and_its_nonce_kept():
     url = signed_url() + "&big=" + "b" * (1 << 20)
-    store = userhash.MemoryNonceStore()
+    store = userhash.memory_nonce_store()
     err = raised(userhash.Verifier([SECRET], ORG, nonce_store=store).verify_url_at, url, T0)
     assert isinstance(err, userhash.UserHashError.TooLarge)
-    assert (err.limit, err.max) == ("max_url_len", 65_536)
+    assert (err.limit, err.limit.as_str(), err.max) == (userhash.Limit.URL_LENGTH, "max_url_len", 65_536)
     many = signed_url() + "".join(f"&p{i}=x" for i in range(1000))
     err = raised(userhash.Verifier([SECRET], ORG, nonce_store=store).verify_url_at, many, T0)
-    assert (err.limit, err.max) == ("max_params", 1000)
+    assert (err.limit, err.limit.as_str(), err.max) == (userhash.Limit.PARAM_COUNT, "max_params", 1000)
     # Refused unread: the nonce was not used up, so with the limits raised it verifies once.
     roomy = userhash.Verifier([SECRET], ORG, nonce_store=store, max_url_len=1 << 21)
     assert roomy.verify_url_at(url, T0).params["big"] == "b" * (1 << 20)
     assert isinstance(raised(roomy.verify_url_at, url, T0), userhash.UserHashError.Replayed)
-    # Negative limits are refused by the generated layer, before Rust.
-    with pytest.raises((TypeError, ValueError, OverflowError)):
-        userhash.Verifier([SECRET], ORG, max_url_len=-1)
+    # A negative limit is Malformed naming it (from Rust).
+    err = raised(lambda: userhash.Verifier([SECRET], ORG, max_url_len=-1))
+    assert isinstance(err, userhash.UserHashError.Malformed) and err.field is userhash.Field.MAX_URL_LEN
 
 
 def test_bytes_and_str_give_the_same_answers():
@@ -350,6 +435,11 @@ def test_bytes_and_str_give_the_same_answers():
     a = userhash.IdentitySigner(SECRET.encode(), ORG).sign_at("a@b.c", T0, NONCE)
     b = userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", T0, NONCE)
     assert a == b
+    c = userhash.IdentitySigner(bytearray(SECRET.encode()), memoryview(ORG.encode())).sign_at(b"a@b.c", T0, NONCE.encode())
+    assert c == a
+    h = userhash.sign_identifier(SECRET, "user-1")
+    assert userhash.IdentifierSigner(SECRET.encode()).sign(b"user-1") == userhash.IdentifierSigner(SECRET).sign("user-1") == h
+    assert userhash.IdentifierSigner(SECRET).verify(b"user-1", h.encode()) is userhash.IdentifierSigner(SECRET).verify("user-1", h) is True
 
 
 def test_sign_makes_a_uuid_v4_nonce_and_a_millisecond_time():

@@ -1,6 +1,8 @@
 """A store written in Python is checked where Rust calls it: only a real
 bool counts, wherever its check_and_insert comes from, and an interrupt
-raised inside it reaches the program instead of being lost."""
+raised inside it reaches the program instead of being lost. A Rust store
+(a generated NonceStoreImpl) is called by Rust directly, whatever is done
+to it in Python: Rust decides, not the package."""
 
 import sys
 import threading
@@ -83,12 +85,6 @@ def set_on_the_instance(answer):
     return store
 
 
-def set_on_a_memory_store_instance(answer):
-    store = userhash.MemoryNonceStore()
-    store.check_and_insert = answer
-    return store
-
-
 def from_getattribute(answer):
     class Store(userhash.NonceStore):
         def __getattribute__(self, name):
@@ -122,32 +118,26 @@ def from_getattr_of_a_proxy(answer):
     return store
 
 
-def memory_store_subclass(answer):
-    class Store(userhash.MemoryNonceStore):
+def wrapping_a_rust_store(answer):
+    # The way to add to a Rust store (log, refuse more): a store of your own
+    # that holds one. Here the Redis store is never reached (nothing connects).
+    class Store(userhash.NonceStore):
+        def __init__(self):
+            self.inner = userhash.redis_nonce_store("redis://127.0.0.1:1")
+
         def check_and_insert(self, org_id, nonce, expires_at_ms):
             return answer(org_id, nonce, expires_at_ms)
 
     return Store()
 
 
-def redis_store_subclass(answer):
-    # Never connects: the override does not call super().
-    class Store(userhash.RedisNonceStore):
-        def check_and_insert(self, org_id, nonce, expires_at_ms):
-            return answer(org_id, nonce, expires_at_ms)
-
-    return Store("redis://127.0.0.1:1")
-
-
 WAYS = {
     "mixin": from_a_mixin,
     "assigned after": assigned_after_the_class_is_made,
     "on the instance": set_on_the_instance,
-    "on a MemoryNonceStore instance": set_on_a_memory_store_instance,
     "__getattribute__": from_getattribute,
     "__getattr__ proxy": from_getattr_of_a_proxy,
-    "MemoryNonceStore subclass": memory_store_subclass,
-    "RedisNonceStore subclass": redis_store_subclass,
+    "wrapping a Rust store": wrapping_a_rust_store,
 }
 
 
@@ -201,29 +191,43 @@ def python_frames_named(name, call):
     return seen
 
 
-def test_a_rust_store_is_called_in_rust_unless_its_method_is_replaced():
+def test_a_rust_store_is_called_in_rust_and_a_python_one_through_python():
     url = signed_url()
     # Profiling sees Python frames only: a ctypes callback into Python shows.
-    store = userhash.MemoryNonceStore()
+    store = userhash.memory_nonce_store()
+    assert type(store) is userhash.NonceStoreImpl
     verifier = userhash.Verifier([SECRET], ORG, nonce_store=store)
     assert python_frames_named("check_and_insert", lambda: verifier.verify_url_at(url, T0)) == []
     assert isinstance(outcome(verifier, url), userhash.UserHashError.Replayed)
 
     answer = Answer(lambda fresh: fresh)
-    replaced = memory_store_subclass(answer)
-    verifier = userhash.Verifier([SECRET], ORG, nonce_store=replaced)
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=wrapping_a_rust_store(answer))
     assert python_frames_named("check_and_insert", lambda: verifier.verify_url_at(url, T0)) != []
     assert answer.calls == [(ORG, NONCE)]
 
 
-def test_a_subclass_override_reaches_the_rust_store_through_super():
-    class Logging(userhash.MemoryNonceStore):
+def test_a_rust_store_stays_rust_s_whatever_is_set_on_it_in_python():
+    # Rust decides that a store is its own (bindings/uniffi/src/store.rs), so
+    # a method assigned on the Python object is never asked, and no Python
+    # runs: to add to a Rust store, wrap it in a store of your own.
+    answer = Answer(lambda fresh: "not a bool")
+    store = userhash.memory_nonce_store()
+    store.check_and_insert = answer
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=store)
+    url = signed_url()
+    assert python_frames_named("__call__", lambda: verifier.verify_url_at(url, T0)) == []
+    assert answer.calls == []
+    assert isinstance(outcome(verifier, url), userhash.UserHashError.Replayed)
+
+
+def test_a_python_store_wrapping_a_rust_store_reaches_it():
+    class Logging(userhash.NonceStore):
         def __init__(self):
-            super().__init__()
+            self.inner = userhash.memory_nonce_store()
             self.log = []
 
         def check_and_insert(self, org_id, nonce, expires_at_ms):
-            accepted = super().check_and_insert(org_id, nonce, expires_at_ms)
+            accepted = self.inner.check_and_insert(org_id, nonce, expires_at_ms)
             self.log.append((nonce, accepted))
             return accepted
 
@@ -337,8 +341,11 @@ def test_verify_url_now_raises_the_interrupt_too():
     assert verifier.verify_url(url).nonce == "now-nonce-0001"
 
 
-def test_an_interrupt_in_a_subclass_of_a_rust_store_reaches_the_caller():
-    class Interrupted(userhash.MemoryNonceStore):
+def test_an_interrupt_in_a_store_wrapping_a_rust_store_reaches_the_caller():
+    class Interrupted(userhash.NonceStore):
+        def __init__(self):
+            self.inner = userhash.memory_nonce_store()
+
         def check_and_insert(self, org_id, nonce, expires_at_ms):
             raise KeyboardInterrupt
 

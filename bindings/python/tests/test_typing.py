@@ -1,9 +1,15 @@
-"""The package is typed (py.typed): mypy accepts correct use and flags misuse."""
+"""The package is typed (py.typed): mypy accepts correct use and flags misuse,
+and the stub that types the generated error says what the generated code makes."""
 
+import ast
+import inspect
 import pathlib
 import re
 import subprocess
 import sys
+
+import userhash
+from userhash._native import userhash_ffi as ffi
 
 HERE = pathlib.Path(__file__).parent / "typing"
 
@@ -35,4 +41,34 @@ def test_misuse_is_flagged_on_every_marked_line(tmp_path):
 def test_the_facade_itself_is_strict_clean(tmp_path):
     # The installed `userhash` module (the generated one below it is uniffi's).
     code, out = mypy(["-m", "userhash"], tmp_path)
+    assert code == 0, out
+
+
+def test_the_error_stub_names_exactly_the_generated_variants_and_fields():
+    stub = pathlib.Path(userhash.__file__).with_name("_error.pyi")
+    tree = ast.parse(stub.read_text())
+    (error,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert error.name == "UserHashError"
+    declared = {}
+    for variant in (n for n in error.body if isinstance(n, ast.ClassDef)):
+        init = next(n for n in variant.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+        attributes = [n.target.id for n in variant.body if isinstance(n, ast.AnnAssign)]
+        parameters = [a.arg for a in init.args.args[1:]]
+        assert attributes == parameters, variant.name
+        declared[variant.name] = parameters
+    generated = {
+        name: list(inspect.signature(cls.__init__).parameters)[1:]
+        for name, cls in vars(ffi.UserHashError).items()
+        if isinstance(cls, type) and issubclass(cls, ffi.UserHashError)
+    }
+    assert declared == generated
+
+
+def test_the_readme_example_type_checks(tmp_path):
+    # The README's Python block, as a user would paste it.
+    readme = pathlib.Path(__file__).parents[3] / "README.md"
+    (block,) = re.findall(r"```python\n(.*?)```", readme.read_text(), re.S)
+    example = tmp_path / "readme_example.py"
+    example.write_text(block)
+    code, out = mypy([str(example)], tmp_path)
     assert code == 0, out

@@ -83,6 +83,7 @@ SECRET_TAKERS = {
     "sign_identifiers": lambda s: userhash.sign_identifiers(s, ["user-42"]),
     "verify_identifiers": lambda s: userhash.verify_identifiers(s, [("user-42", "00" * 32)]),
     "IdentitySigner": lambda s: userhash.IdentitySigner(s, ORG),
+    "IdentifierSigner": lambda s: userhash.IdentifierSigner(s),
     "Verifier, current secret": lambda s: userhash.Verifier([s], ORG),
     "Verifier, previous secret": lambda s: userhash.Verifier([SECRET, s], ORG),
     "diagnose": lambda s: userhash.diagnose([s], "00" * 32, identifier="user-42"),
@@ -93,7 +94,7 @@ SECRET_TAKERS = {
 @pytest.mark.parametrize("entry", sorted(SECRET_TAKERS))
 def test_a_secret_utf8_cannot_encode_is_malformed_and_never_shown(entry):
     error = refused(lambda: SECRET_TAKERS[entry](BAD_SECRET))
-    assert error.field == "secret"
+    assert error.field is userhash.Field.SECRET
     # It says what to do, and not where in the secret the bad byte is.
     assert "os.environb" in error.reason and "bytes" in error.reason
     assert "index" not in error.reason
@@ -134,10 +135,10 @@ def test_the_bare_mac_takes_bytes_only_and_never_shows_the_key():
 
 
 def redis_store(**kw):
-    return userhash.RedisNonceStore(kw.pop("url", "redis://127.0.0.1:1"), **kw)
+    return userhash.redis_nonce_store(kw.pop("url", "redis://127.0.0.1:1"), **kw)
 
 
-# entry point: (call with the bad value, the Malformed field)
+# entry point: (call with the bad value, the Malformed field, a generated Field)
 TEXT_TAKERS = {
     "sign_identifier identifier": (lambda v: userhash.sign_identifier(SECRET, v), "identifier"),
     "sign_identifiers identifiers": (lambda v: userhash.sign_identifiers(SECRET, ["user-1", v]), "identifier"),
@@ -146,7 +147,7 @@ TEXT_TAKERS = {
     "widget_url name": (lambda v: userhash.widget_url(BASE, identity(), v), "name"),
     "widget_url params key": (lambda v: userhash.widget_url(BASE, identity(), None, {v: "x"}), "params"),
     "widget_url params value": (lambda v: userhash.widget_url(BASE, identity(), None, {"theme": v}), "params"),
-    "diagnose hash": (lambda v: userhash.diagnose([SECRET], v, identifier="user-42"), "hash"),
+    "diagnose hash": (lambda v: userhash.diagnose([SECRET], v, identifier="user-42"), "user_hash"),
     "diagnose identifier": (lambda v: userhash.diagnose([SECRET], "00" * 32, identifier=v), "identifier"),
     "diagnose email": (
         lambda v: userhash.diagnose([SECRET], "00" * 32, email=v, timestamp=T0, org_id=ORG, nonce=NONCE),
@@ -165,21 +166,23 @@ TEXT_TAKERS = {
         "nonce",
     ),
     "diagnose_url url": (lambda v: userhash.diagnose_url([SECRET], signed_url() + "&x=" + v), "params"),
-    "diagnose_url hash": (lambda v: userhash.diagnose_url([SECRET], signed_url(), v), "hash"),
+    "diagnose_url hash": (lambda v: userhash.diagnose_url([SECRET], signed_url(), v), "user_hash"),
     "IdentitySigner org_id": (lambda v: userhash.IdentitySigner(SECRET, v), "org_id"),
     "IdentitySigner.sign email": (lambda v: userhash.IdentitySigner(SECRET, ORG).sign(v + "@example.com"), "email"),
     "IdentitySigner.sign_at email": (lambda v: userhash.IdentitySigner(SECRET, ORG).sign_at(v, T0, NONCE), "email"),
     "IdentitySigner.sign_at nonce": (lambda v: userhash.IdentitySigner(SECRET, ORG).sign_at("a@b.c", T0, v), "nonce"),
+    "IdentitySigner.widget_url base_url": (lambda v: userhash.IdentitySigner(SECRET, ORG).widget_url(BASE + v, "a@b.c"), "base_url"),
+    "IdentitySigner.widget_url email": (lambda v: userhash.IdentitySigner(SECRET, ORG).widget_url(BASE, v + "@b.c"), "email"),
+    "IdentitySigner.widget_url name": (lambda v: userhash.IdentitySigner(SECRET, ORG).widget_url(BASE, "a@b.c", v), "name"),
+    "IdentifierSigner.sign identifier": (lambda v: userhash.IdentifierSigner(SECRET).sign(v), "identifier"),
     "Verifier org_id": (lambda v: userhash.Verifier([SECRET], v), "org_id"),
     # Request data reaches the core as bytes that are not UTF-8, which it
     # refuses as it does any such bytes (field params: the URL's parameters).
     "Verifier.verify_url": (lambda v: userhash.Verifier([SECRET], ORG).verify_url("orgId=" + v), "params"),
     "Verifier.verify_url_at": (lambda v: userhash.Verifier([SECRET], ORG).verify_url_at(signed_url() + "&x=" + v, T0), "params"),
     "org_id_of": (lambda v: userhash.org_id_of("orgId=" + v), "params"),
-    "RedisNonceStore url": (lambda v: redis_store(url="redis://:" + v + "@127.0.0.1:1"), "nonce_store"),
-    "RedisNonceStore prefix": (lambda v: redis_store(prefix=v), "nonce_store"),
-    "MemoryNonceStore.check_and_insert org_id": (lambda v: userhash.MemoryNonceStore().check_and_insert(v, NONCE, 2**62), "org_id"),
-    "MemoryNonceStore.check_and_insert nonce": (lambda v: userhash.MemoryNonceStore().check_and_insert(ORG, v, 2**62), "nonce"),
+    "redis_nonce_store url": (lambda v: redis_store(url="redis://:" + v + "@127.0.0.1:1"), "nonce_store"),
+    "redis_nonce_store prefix": (lambda v: redis_store(prefix=v), "nonce_store"),
 }
 
 
@@ -187,7 +190,7 @@ TEXT_TAKERS = {
 def test_text_utf8_cannot_encode_is_malformed_and_never_shown(entry):
     call, field = TEXT_TAKERS[entry]
     error = refused(lambda: call(BAD))
-    assert error.field == field, repr(error)
+    assert isinstance(error.field, userhash.Field) and error.field.as_str() == field, repr(error)
     assert "UTF-8" in error.reason, error.reason
     assert_shows_no_part_of(BAD, error)
 
@@ -199,7 +202,8 @@ def test_the_reason_says_where_and_what_to_do():
     assert "identifiers[1]" in error.reason and "index 8" in error.reason and "str only" in error.reason
     error = refused(lambda: userhash.Verifier([SECRET, BAD_SECRET], ORG))
     assert error.reason.startswith("secrets[1] is a str")
-    assert str(error) == error.message == f"secret is malformed: {error.reason}"
+    # str() is the core's message for the Malformed made in Python.
+    assert str(error) == f"secret is malformed: {error.reason}"
 
 
 def test_verify_identifier_answers_false_for_request_text_utf8_cannot_encode():
@@ -209,6 +213,10 @@ def test_verify_identifier_answers_false_for_request_text_utf8_cannot_encode():
     assert userhash.verify_identifier(SECRET, "user-42", good) is True
     assert userhash.verify_identifier(SECRET, BAD, good) is False
     assert userhash.verify_identifier(SECRET, "user-42", good[:10] + "\udcff" + good[11:]) is False
+    signer = userhash.IdentifierSigner(SECRET)
+    assert signer.verify("user-42", good) is True
+    assert signer.verify(BAD, good) is False
+    assert signer.verify("user-42", good[:10] + "\udcff" + good[11:]) is False
     pairs = [("user-42", good), (BAD, good), ("user-42", "\udcff" + good[1:]), ("user-42", good)]
     assert userhash.verify_identifiers(SECRET, pairs) == [True, False, False, True]
 

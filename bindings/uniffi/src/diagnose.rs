@@ -1,12 +1,19 @@
-//! `diagnose` (SPEC §6) across the FFI: why a hash does not match.
+//! `diagnose` (SPEC §6) across the FFI: why a hash does not match. The
+//! verdict and its causes cross as uniffi enums, each variant with its
+//! fields, and their `Display` is the core's explanation of what to fix.
 
-use userhash::{Cause, Secret};
+use std::fmt;
+
+use userhash::Secret;
 
 use crate::error::UserHashError;
+use crate::ints::signed_count;
+use crate::types::{Field, SecretEdit};
 
 /// What was signed: an `identifier` (the identifier scheme, optionally with
 /// `timestamp`, `org_id` and `nonce` to test for the other scheme), or
-/// `email`, `timestamp`, `org_id` and `nonce` (the signed identity).
+/// `email`, `timestamp`, `org_id` and `nonce` (the signed identity). Values
+/// are the exact strings received.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct SignedInput {
     #[uniffi(default = None)]
@@ -21,67 +28,157 @@ pub struct SignedInput {
     pub nonce: Option<String>,
 }
 
-/// One usual mistake that reproduces the failed hash.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct DiagnosedCause {
-    /// `Whitespace`, `SecretWhitespace`, `EmailCase`, `PlusAsSpace`,
-    /// `SecondsInsteadOfMilliseconds`, `UpperCaseHex`, `Base64Tag`,
-    /// `IdentifierHashForIdentity`, `IdentityForIdentifierHash`,
-    /// `OtherSecret` or `MalformedHash`.
-    pub cause: String,
-    /// The input the cause is about (`email`, `secret`, `user_hash`, ...).
-    pub field: Option<String>,
-    /// What the signer really signed, and what was checked instead.
-    pub signed: Option<String>,
-    pub given: Option<String>,
-    /// Which configured secret (`OtherSecret`, `SecretWhitespace`).
-    pub key_index: Option<u32>,
-    /// How the signer's secret differed (`trailing_newline`, ...); never the secret.
-    pub edit: Option<String>,
-    /// What happened and how to fix it.
-    pub message: String,
+/// One usual mistake that reproduces the failed hash. `signed_value` is
+/// what the signer really signed, `given_value` what was checked instead.
+/// No cause holds a secret: a secret-side mistake is an `edit`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::export(Display, Eq)]
+pub enum Cause {
+    /// Whitespace added or removed around `field`.
+    Whitespace { field: Field, signed_value: String, given_value: String },
+    /// The signer's copy of configured secret `key_index` differs by whitespace.
+    SecretWhitespace { key_index: i64, edit: SecretEdit },
+    /// The email (or an email used as the identifier) was signed in another case.
+    EmailCase { field: Field, signed_value: String, given_value: String },
+    /// A `+` became a space (or a space a `+`) between signing and checking.
+    PlusAsSpace { field: Field, signed_value: String, given_value: String },
+    /// Unix seconds where milliseconds belong.
+    SecondsInsteadOfMilliseconds { signed_value: String, given_value: String },
+    /// The hash is right but in upper-case hex.
+    UpperCaseHex,
+    /// The hash is right but the tag was printed as base64, not hex.
+    Base64Tag,
+    /// An identifier hash where a signed identity was expected.
+    IdentifierHashForIdentity,
+    /// A signed identity where an identifier hash was expected.
+    IdentityForIdentifierHash,
+    /// The hash was made with configured secret `key_index`, not the first.
+    OtherSecret { key_index: i64 },
+    /// The hash cannot be a tag at all (`reason` says why).
+    MalformedHash { reason: String },
 }
 
-/// The verdict: `Matches` (the hash is right), `Explained` (see `causes`,
-/// the main one first) or `Unexplained` (the secret itself is the likely
-/// cause); `message` says what to do.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Diagnosis {
-    pub result: String,
-    pub causes: Vec<DiagnosedCause>,
-    pub message: String,
+#[uniffi::export]
+impl Cause {
+    /// The cause's name, the same in every binding (`PlusAsSpace`).
+    pub fn name(&self) -> String {
+        userhash::Cause::from(self.clone()).name().to_owned()
+    }
+
+    /// The input field the cause is about, where there is one.
+    pub fn field(&self) -> Option<Field> {
+        userhash::Cause::from(self.clone()).field().map(Field::from)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", userhash::Cause::from(self.clone()))
+    }
+}
+
+impl From<userhash::Cause> for Cause {
+    fn from(c: userhash::Cause) -> Self {
+        use userhash::Cause as C;
+        match c {
+            C::Whitespace { field, signed, given } => {
+                Self::Whitespace { field: field.into(), signed_value: signed, given_value: given }
+            }
+            C::SecretWhitespace { key_index, edit } => {
+                Self::SecretWhitespace { key_index: signed_count(key_index), edit: edit.into() }
+            }
+            C::EmailCase { field, signed, given } => {
+                Self::EmailCase { field: field.into(), signed_value: signed, given_value: given }
+            }
+            C::PlusAsSpace { field, signed, given } => {
+                Self::PlusAsSpace { field: field.into(), signed_value: signed, given_value: given }
+            }
+            C::SecondsInsteadOfMilliseconds { signed, given } => {
+                Self::SecondsInsteadOfMilliseconds { signed_value: signed, given_value: given }
+            }
+            C::UpperCaseHex => Self::UpperCaseHex,
+            C::Base64Tag => Self::Base64Tag,
+            C::IdentifierHashForIdentity => Self::IdentifierHashForIdentity,
+            C::IdentityForIdentifierHash => Self::IdentityForIdentifierHash,
+            C::OtherSecret { key_index } => Self::OtherSecret { key_index: signed_count(key_index) },
+            C::MalformedHash { reason } => Self::MalformedHash { reason },
+        }
+    }
+}
+
+impl From<Cause> for userhash::Cause {
+    fn from(c: Cause) -> Self {
+        let index = |k: i64| usize::try_from(k).unwrap_or(0);
+        match c {
+            Cause::Whitespace { field, signed_value, given_value } => {
+                Self::Whitespace { field: field.into(), signed: signed_value, given: given_value }
+            }
+            Cause::SecretWhitespace { key_index, edit } => {
+                Self::SecretWhitespace { key_index: index(key_index), edit: edit.into() }
+            }
+            Cause::EmailCase { field, signed_value, given_value } => {
+                Self::EmailCase { field: field.into(), signed: signed_value, given: given_value }
+            }
+            Cause::PlusAsSpace { field, signed_value, given_value } => {
+                Self::PlusAsSpace { field: field.into(), signed: signed_value, given: given_value }
+            }
+            Cause::SecondsInsteadOfMilliseconds { signed_value, given_value } => {
+                Self::SecondsInsteadOfMilliseconds { signed: signed_value, given: given_value }
+            }
+            Cause::UpperCaseHex => Self::UpperCaseHex,
+            Cause::Base64Tag => Self::Base64Tag,
+            Cause::IdentifierHashForIdentity => Self::IdentifierHashForIdentity,
+            Cause::IdentityForIdentifierHash => Self::IdentityForIdentifierHash,
+            Cause::OtherSecret { key_index } => Self::OtherSecret { key_index: index(key_index) },
+            Cause::MalformedHash { reason } => Self::MalformedHash { reason },
+        }
+    }
+}
+
+/// The verdict: the hash `Matches` the inputs under the first secret, is
+/// `Explained` by its causes (the main one first), or is `Unexplained` (the
+/// secret itself is the likely cause). Its `Display` says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::export(Display, Eq)]
+pub enum Diagnosis {
+    Matches,
+    Explained { causes: Vec<Cause> },
+    Unexplained,
+}
+
+#[uniffi::export]
+impl Diagnosis {
+    /// `Matches`, `Explained` or `Unexplained`.
+    pub fn name(&self) -> String {
+        userhash::Diagnosis::from(self.clone()).name().to_owned()
+    }
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", userhash::Diagnosis::from(self.clone()))
+    }
 }
 
 impl From<userhash::Diagnosis> for Diagnosis {
     fn from(d: userhash::Diagnosis) -> Self {
-        Self { result: d.name().to_owned(), causes: d.causes().iter().map(cause).collect(), message: d.to_string() }
+        match d {
+            userhash::Diagnosis::Matches => Self::Matches,
+            userhash::Diagnosis::Explained { causes } => {
+                Self::Explained { causes: causes.into_iter().map(Cause::from).collect() }
+            }
+            userhash::Diagnosis::Unexplained => Self::Unexplained,
+        }
     }
 }
 
-fn cause(c: &Cause) -> DiagnosedCause {
-    let (mut signed, mut given, mut key_index, mut edit) = (None, None, None, None);
-    match c {
-        Cause::Whitespace { signed: s, given: g, .. }
-        | Cause::EmailCase { signed: s, given: g, .. }
-        | Cause::PlusAsSpace { signed: s, given: g, .. }
-        | Cause::SecondsInsteadOfMilliseconds { signed: s, given: g } => {
-            (signed, given) = (Some(s.clone()), Some(g.clone()))
+impl From<Diagnosis> for userhash::Diagnosis {
+    fn from(d: Diagnosis) -> Self {
+        match d {
+            Diagnosis::Matches => Self::Matches,
+            Diagnosis::Explained { causes } => Self::Explained { causes: causes.into_iter().map(Into::into).collect() },
+            Diagnosis::Unexplained => Self::Unexplained,
         }
-        Cause::SecretWhitespace { key_index: k, edit: e } => {
-            (key_index, edit) = (Some(*k as u32), Some(e.as_str().to_owned()))
-        }
-        Cause::OtherSecret { key_index: k } => key_index = Some(*k as u32),
-        // The rest carry no more than their name and message.
-        _ => {}
-    }
-    DiagnosedCause {
-        cause: c.name().to_owned(),
-        field: c.field().map(|f| f.as_str().to_owned()),
-        signed,
-        given,
-        key_index,
-        edit,
-        message: c.to_string(),
     }
 }
 
@@ -89,8 +186,6 @@ fn cause(c: &Cause) -> DiagnosedCause {
 /// one the signer should use; then any others configured: previous secrets,
 /// other orgs'). Never returns or prints a secret.
 #[uniffi::export]
-// The parameter is `input`, not `signed`: `signed` is a C keyword, and the C
-// header uniffi generates for Swift would not compile (uniffi-rs #2805).
 pub fn diagnose(secrets: Vec<Vec<u8>>, input: SignedInput, hash: String) -> Result<Diagnosis, UserHashError> {
     let signed = userhash::SignedInput {
         identifier: input.identifier,

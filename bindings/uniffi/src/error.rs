@@ -1,71 +1,134 @@
-//! The one error type, one variant per `userhash::Error` variant with its
-//! fields, so each becomes an exception class of its own (Python:
-//! `UserHashError.Expired`, Kotlin: `UserHashException.Expired`). Every variant
-//! also carries the core's `message`, which says what to fix.
+//! The one error type: a variant per `userhash::Error` variant, with its
+//! fields, so each language catches it by kind (Python
+//! `UserHashError.Expired`, Kotlin `UserHashException.Expired`, Swift
+//! `UserHashError.Expired`). Its `Display` is the core's message, which says
+//! what to fix, and is exported: Swift's `description`, Kotlin's
+//! `toString()`; the Python package makes it `str(e)` (uniffi 0.32 gives
+//! Python errors no `Display`). No variant carries a secret.
+
+use std::fmt;
 
 use userhash::Error;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+use crate::ints::{signed, signed_count};
+use crate::types::{Field, Limit};
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum UserHashError {
-    /// A secret shorter than 16 bytes; `field` is `secret`.
-    #[error("{message}")]
-    WeakSecret { field: String, len: u64, message: String },
-    /// An input breaks a field rule; `field` names it (`email`, `org_id`, ...).
-    #[error("{message}")]
-    Malformed { field: String, reason: String, message: String },
+    /// A secret shorter than 16 bytes, `len` bytes long.
+    WeakSecret { len: i64 },
+    /// An input breaks a field rule: `field` names it, `reason` says how.
+    Malformed { field: Field, reason: String },
     /// A signed parameter is absent from the URL.
-    #[error("{message}")]
-    Missing { field: String, message: String },
+    Missing { field: Field },
     /// A parameter appears more than once.
-    #[error("{message}")]
-    Duplicate { field: String, message: String },
-    /// The URL is for another organization than this verifier's; `field` is `org_id`.
-    #[error("{message}")]
-    WrongOrg { field: String, expected: String, actual: String, message: String },
+    Duplicate { field: Field },
+    /// The URL is for another organization than this verifier's.
+    WrongOrg { expected: String, actual: String },
     /// No configured secret produces the received `user_hash`.
-    #[error("{message}")]
-    Mismatch { message: String },
+    Mismatch,
     /// The timestamp is older than the tolerance allows.
-    #[error("{message}")]
-    Expired { age_ms: u64, tolerance_ms: u64, timestamp_ms: u64, message: String },
+    Expired { age_ms: i64, tolerance_ms: i64, timestamp_ms: i64 },
     /// The timestamp is further in the future than the tolerance allows.
-    #[error("{message}")]
-    FromFuture { ahead_ms: u64, tolerance_ms: u64, message: String },
+    FromFuture { ahead_ms: i64, tolerance_ms: i64 },
     /// The nonce was already used within its window.
-    #[error("{message}")]
-    Replayed { message: String },
+    Replayed,
     /// The memory nonce store is full of live nonces.
-    #[error("{message}")]
-    StoreFull { capacity: u64, message: String },
-    /// The URL is longer, or has more parameters, than the verifier reads
-    /// before checking the signature; `limit` is `max_url_len` or `max_params`.
-    #[error("{message}")]
-    TooLarge { limit: String, max: u64, message: String },
+    StoreFull { capacity: i64 },
     /// The nonce store could not answer; the request was refused (fail closed).
-    #[error("{message}")]
-    StoreUnavailable { reason: String, message: String },
+    /// Raise it from a nonce store of your own when its database is down.
+    StoreUnavailable { reason: String },
+    /// The URL is longer, or has more parameters, than the verifier reads
+    /// before checking the signature.
+    TooLarge { limit: Limit, max: i64 },
+    /// A token's `kid` names no key of the verifier.
+    UnknownKey { kid: String },
+    /// A token's `alg` is not its key's (`none`, algorithm switching).
+    AlgorithmRefused { alg: String, expected: String },
+    /// A token lacks a claim the verifier requires.
+    MissingClaim { claim: String },
+    /// A token is for another org, audience or issuer (`claim`: `org`, `aud`, `iss`).
+    WrongAudience { claim: String, expected: String, actual: String },
+    /// A token lives longer than the verifier's maximum lifetime, in seconds.
+    LifetimeTooLong { lifetime_s: i64, max_lifetime_s: i64 },
+}
+
+impl std::error::Error for UserHashError {}
+
+/// The core's message, whichever side made the error.
+impl fmt::Display for UserHashError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Error::from(self.clone()))
+    }
 }
 
 impl From<Error> for UserHashError {
     fn from(error: Error) -> Self {
-        let message = error.to_string();
-        let field = error.field().map(|f| f.as_str().to_owned()).unwrap_or_default();
         match error {
-            Error::WeakSecret { len } => Self::WeakSecret { field, len: len as u64, message },
-            Error::Malformed { reason, .. } => Self::Malformed { field, reason, message },
-            Error::Missing { .. } => Self::Missing { field, message },
-            Error::Duplicate { .. } => Self::Duplicate { field, message },
-            Error::WrongOrg { expected, actual } => Self::WrongOrg { field, expected, actual, message },
-            Error::Mismatch => Self::Mismatch { message },
-            Error::Expired { age_ms, tolerance_ms, timestamp_ms } => {
-                Self::Expired { age_ms, tolerance_ms, timestamp_ms, message }
+            Error::WeakSecret { len } => Self::WeakSecret { len: signed_count(len) },
+            Error::Malformed { field, reason } => Self::Malformed { field: field.into(), reason },
+            Error::Missing { field } => Self::Missing { field: field.into() },
+            Error::Duplicate { field } => Self::Duplicate { field: field.into() },
+            Error::WrongOrg { expected, actual } => Self::WrongOrg { expected, actual },
+            Error::Mismatch => Self::Mismatch,
+            Error::Expired { age_ms, tolerance_ms, timestamp_ms } => Self::Expired {
+                age_ms: signed(age_ms),
+                tolerance_ms: signed(tolerance_ms),
+                timestamp_ms: signed(timestamp_ms),
+            },
+            Error::FromFuture { ahead_ms, tolerance_ms } => {
+                Self::FromFuture { ahead_ms: signed(ahead_ms), tolerance_ms: signed(tolerance_ms) }
             }
-            Error::FromFuture { ahead_ms, tolerance_ms } => Self::FromFuture { ahead_ms, tolerance_ms, message },
-            Error::Replayed => Self::Replayed { message },
-            Error::StoreFull { capacity } => Self::StoreFull { capacity: capacity as u64, message },
-            Error::StoreUnavailable { reason } => Self::StoreUnavailable { reason, message },
-            Error::TooLarge { limit, max } => {
-                Self::TooLarge { limit: limit.as_str().to_owned(), max: max as u64, message }
+            Error::Replayed => Self::Replayed,
+            Error::StoreFull { capacity } => Self::StoreFull { capacity: signed_count(capacity) },
+            Error::StoreUnavailable { reason } => Self::StoreUnavailable { reason },
+            Error::TooLarge { limit, max } => Self::TooLarge { limit: limit.into(), max: signed_count(max) },
+            Error::UnknownKey { kid } => Self::UnknownKey { kid },
+            Error::AlgorithmRefused { alg, expected } => Self::AlgorithmRefused { alg, expected },
+            Error::MissingClaim { claim } => Self::MissingClaim { claim },
+            Error::WrongAudience { claim, expected, actual } => Self::WrongAudience { claim, expected, actual },
+            Error::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Self::LifetimeTooLong { lifetime_s: signed(lifetime_s), max_lifetime_s: signed(max_lifetime_s) }
+            }
+        }
+    }
+}
+
+/// An error raised by a nonce store written in the host language, back in
+/// the core's terms. Negative numbers (only a foreign store can make them)
+/// read as 0.
+impl From<UserHashError> for Error {
+    fn from(error: UserHashError) -> Self {
+        let unsigned = |v: i64| u64::try_from(v).unwrap_or(0);
+        let count = |v: i64| usize::try_from(v).unwrap_or(0);
+        match error {
+            UserHashError::WeakSecret { len } => Error::WeakSecret { len: count(len) },
+            UserHashError::Malformed { field, reason } => Error::Malformed { field: field.into(), reason },
+            UserHashError::Missing { field } => Error::Missing { field: field.into() },
+            UserHashError::Duplicate { field } => Error::Duplicate { field: field.into() },
+            UserHashError::WrongOrg { expected, actual } => Error::WrongOrg { expected, actual },
+            UserHashError::Mismatch => Error::Mismatch,
+            UserHashError::Expired { age_ms, tolerance_ms, timestamp_ms } => Error::Expired {
+                age_ms: unsigned(age_ms),
+                tolerance_ms: unsigned(tolerance_ms),
+                timestamp_ms: unsigned(timestamp_ms),
+            },
+            UserHashError::FromFuture { ahead_ms, tolerance_ms } => {
+                Error::FromFuture { ahead_ms: unsigned(ahead_ms), tolerance_ms: unsigned(tolerance_ms) }
+            }
+            UserHashError::Replayed => Error::Replayed,
+            UserHashError::StoreFull { capacity } => Error::StoreFull { capacity: count(capacity) },
+            UserHashError::StoreUnavailable { reason } => Error::StoreUnavailable { reason },
+            UserHashError::TooLarge { limit, max } => Error::TooLarge { limit: limit.into(), max: count(max) },
+            UserHashError::UnknownKey { kid } => Error::UnknownKey { kid },
+            UserHashError::AlgorithmRefused { alg, expected } => Error::AlgorithmRefused { alg, expected },
+            UserHashError::MissingClaim { claim } => Error::MissingClaim { claim },
+            UserHashError::WrongAudience { claim, expected, actual } => {
+                Error::WrongAudience { claim, expected, actual }
+            }
+            UserHashError::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Error::LifetimeTooLong { lifetime_s: unsigned(lifetime_s), max_lifetime_s: unsigned(max_lifetime_s) }
             }
         }
     }
@@ -77,6 +140,14 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for UserHashError {
     fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
         Error::StoreUnavailable { reason: format!("the nonce store raised {}", error.reason) }.into()
     }
+}
+
+/// The core's message for `error`: what `str(e)` shows in Python, where
+/// uniffi 0.32 generates no `Display` for errors (Kotlin's `toString()` and
+/// Swift's `description` are generated from the exported `Display`).
+#[uniffi::export]
+pub fn error_message(error: UserHashError) -> String {
+    error.to_string()
 }
 
 /// Text arrives as bytes (the cheap way across the FFI); the core wants UTF-8.

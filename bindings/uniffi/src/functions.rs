@@ -2,18 +2,16 @@
 //! (plus once to free a returned string).
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
 
 use userhash::Field;
 
 use crate::error::{text, UserHashError};
 use crate::records::{IdentifierHash, SignedIdentity};
-use crate::store::{NonceStore, RustStore};
 
 type Result<T> = std::result::Result<T, UserHashError>;
 
-/// `hex(HMAC-SHA256(secret, identifier))` (SPEC §1.1).
+/// `hex(HMAC-SHA256(secret, identifier))` (SPEC §1.1). An identifier that
+/// is a signed-identity message is refused (SPEC §1.4: one secret per scheme).
 #[uniffi::export]
 pub fn sign_identifier(secret: &[u8], identifier: &[u8]) -> Result<String> {
     Ok(userhash::sign_identifier(secret, text(identifier, Field::Identifier)?)?)
@@ -41,7 +39,7 @@ pub fn widget_url(
     name: Option<String>,
     params: Option<HashMap<String, String>>,
 ) -> Result<String> {
-    let identity = userhash::SignedIdentity::from(identity);
+    let identity = userhash::SignedIdentity::try_from(identity)?;
     Ok(userhash::widget_url(&base_url, &identity, name.as_deref(), params.unwrap_or_default())?)
 }
 
@@ -50,47 +48,6 @@ pub fn widget_url(
 #[uniffi::export]
 pub fn org_id_of(url: &[u8]) -> Result<String> {
     Ok(userhash::org_id_of(text(url, Field::Params)?)?)
-}
-
-/// The embedded in-memory nonce store (SPEC §3.1), holding at most `capacity`
-/// live nonces (default 100 000); when full of live ones it refuses the
-/// request (`StoreFull`) rather than forget one. One process only: share a
-/// Redis store between several.
-#[uniffi::export(default(capacity = None))]
-pub fn memory_nonce_store(capacity: Option<u64>) -> Arc<dyn NonceStore> {
-    let capacity = capacity.map_or(userhash::nonce::DEFAULT_CAPACITY, |c| usize::try_from(c).unwrap_or(usize::MAX));
-    Arc::new(RustStore::new(Arc::new(userhash::MemoryNonceStore::new(capacity))))
-}
-
-/// The Redis nonce store (SPEC §3.1), for several verifier processes behind a
-/// load balancer: a nonce accepted by one is refused by all. `url`:
-/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]`; keys are
-/// `<prefix>:<org_id>:<nonce>` (default prefix `userhash:nonce`), each living
-/// until its timestamp leaves the window. Timeouts default to 1000 ms to
-/// connect and 500 ms per command. Nothing connects here: a verifier starts
-/// while Redis is down, and while it is, every verification is refused
-/// (`StoreUnavailable`, fail closed); it reconnects by itself. A malformed
-/// URL, an empty prefix or a zero timeout raise `Malformed` (field
-/// `nonce_store`); no message ever shows the URL's password.
-#[uniffi::export(default(prefix = None, connect_timeout_ms = None, command_timeout_ms = None))]
-pub fn redis_nonce_store(
-    url: String,
-    prefix: Option<String>,
-    connect_timeout_ms: Option<u64>,
-    command_timeout_ms: Option<u64>,
-) -> Result<Arc<dyn NonceStore>> {
-    let mut options = userhash::RedisOptions::default();
-    if let Some(prefix) = prefix {
-        options = options.prefix(prefix);
-    }
-    if let Some(ms) = connect_timeout_ms {
-        options = options.connect_timeout(Duration::from_millis(ms));
-    }
-    if let Some(ms) = command_timeout_ms {
-        options = options.command_timeout(Duration::from_millis(ms));
-    }
-    let store = userhash::RedisNonceStore::with_options(&url, options)?;
-    Ok(Arc::new(RustStore::new(Arc::new(store))))
 }
 
 /// The library's version, the same as the Rust crate's.
@@ -117,8 +74,8 @@ pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
 
 /// `sign_identifier` for many identifiers under one secret, in one call: the
 /// key state is computed once, and the FFI is crossed a fixed number of times
-/// whatever the count (through JNA each crossing costs far more than the
-/// HMAC). The first identifier outside the field rules fails the whole batch.
+/// whatever the count. The first identifier outside the field rules fails
+/// the whole batch.
 #[uniffi::export]
 pub fn sign_identifiers(secret: &[u8], identifiers: Vec<String>) -> Result<Vec<String>> {
     let signer = userhash::IdentifierSigner::new(secret)?;

@@ -2,6 +2,10 @@
 
 use std::collections::HashMap;
 
+use userhash::{Error, Field};
+
+use crate::ints::{non_negative, signed, signed_count};
+
 /// What a signer hands to the widget: the signed fields and the hash over them.
 /// Build the widget's URL from it with `widget_url`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -9,7 +13,7 @@ use std::collections::HashMap;
 pub struct SignedIdentity {
     pub email: String,
     /// Unix time in milliseconds.
-    pub timestamp_ms: u64,
+    pub timestamp_ms: i64,
     pub org_id: String,
     pub nonce: String,
     /// 64 lowercase hex characters.
@@ -18,13 +22,27 @@ pub struct SignedIdentity {
 
 impl From<userhash::SignedIdentity> for SignedIdentity {
     fn from(s: userhash::SignedIdentity) -> Self {
-        Self { email: s.email, timestamp_ms: s.timestamp_ms, org_id: s.org_id, nonce: s.nonce, user_hash: s.user_hash }
+        Self {
+            email: s.email,
+            timestamp_ms: signed(s.timestamp_ms),
+            org_id: s.org_id,
+            nonce: s.nonce,
+            user_hash: s.user_hash,
+        }
     }
 }
 
-impl From<SignedIdentity> for userhash::SignedIdentity {
-    fn from(s: SignedIdentity) -> Self {
-        Self { email: s.email, timestamp_ms: s.timestamp_ms, org_id: s.org_id, nonce: s.nonce, user_hash: s.user_hash }
+impl TryFrom<SignedIdentity> for userhash::SignedIdentity {
+    type Error = Error;
+
+    fn try_from(s: SignedIdentity) -> Result<Self, Error> {
+        Ok(Self {
+            email: s.email,
+            timestamp_ms: non_negative(s.timestamp_ms, Field::Timestamp, "timestamp_ms")?,
+            org_id: s.org_id,
+            nonce: s.nonce,
+            user_hash: s.user_hash,
+        })
     }
 }
 
@@ -34,14 +52,15 @@ impl From<SignedIdentity> for userhash::SignedIdentity {
 pub struct VerifiedIdentity {
     pub email: String,
     pub org_id: String,
-    pub timestamp_ms: u64,
+    /// Unix time in milliseconds, when it was signed.
+    pub timestamp_ms: i64,
     pub nonce: String,
     /// The display name, if the URL had one. Not signed: show it, don't trust it.
     pub name: Option<String>,
     /// Every other parameter of the URL. Not signed.
     pub params: HashMap<String, String>,
     /// Which configured secret matched: 0 is the current one.
-    pub key_index: u32,
+    pub key_index: i64,
 }
 
 impl From<userhash::VerifiedIdentity> for VerifiedIdentity {
@@ -49,12 +68,11 @@ impl From<userhash::VerifiedIdentity> for VerifiedIdentity {
         Self {
             email: v.email,
             org_id: v.org_id,
-            timestamp_ms: v.timestamp_ms,
+            timestamp_ms: signed(v.timestamp_ms),
             nonce: v.nonce,
             name: v.name,
             params: v.params.into_iter().collect(),
-            // A verifier has a handful of secrets, never 2^32.
-            key_index: v.key_index as u32,
+            key_index: signed_count(v.key_index),
         }
     }
 }

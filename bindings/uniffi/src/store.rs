@@ -1,16 +1,22 @@
-//! Nonce stores across the FFI. `NonceStore` is the SPEC's three-argument
-//! trait, implementable in Python, Kotlin or Swift. Stores written in Rust
-//! (the memory and Redis stores) cross as `RustStore`, which a verifier unwraps again so
-//! it calls them directly, with its own clock, and never through the foreign
-//! side.
+//! Nonce stores across the FFI. `NonceStore` is SPEC §3.1's trait, with one
+//! method, implementable in Python, Kotlin or Swift. The Rust stores (memory,
+//! Redis) are made by `memory_nonce_store` and `redis_nonce_store` and cross
+//! as uniffi objects of the same trait; when one comes back in a
+//! `Verifier`, `into_core` finds it is Rust's own and the verifier calls it
+//! directly, with its own clock, never through the host language. That
+//! decision is made here, once, for every language.
 
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
-use userhash::Error;
+use userhash::{Error, Field};
 
 use crate::error::UserHashError;
+use crate::ints::{count, non_negative, signed};
+
+type Result<T> = std::result::Result<T, UserHashError>;
 
 /// Where a verifier remembers the nonces it accepted (SPEC §3.1).
 ///
@@ -19,22 +25,17 @@ use crate::error::UserHashError;
 /// seen. It must be atomic: of two callers racing on one pair, exactly one
 /// gets true. Raise `UserHashError.StoreUnavailable` (or anything else) when
 /// the store cannot answer: the request is then refused, never accepted.
-#[uniffi::export(rust, foreign)]
+#[uniffi::export(with_foreign)]
 pub trait NonceStore: Send + Sync + Any {
-    fn check_and_insert(&self, org_id: String, nonce: String, expires_at_ms: u64) -> Result<bool, UserHashError>;
+    fn check_and_insert(&self, org_id: String, nonce: String, expires_at_ms: i64) -> Result<bool>;
 }
 
-/// A core store handed out to the foreign side.
-pub(crate) struct RustStore(Arc<dyn userhash::NonceStore>);
-
-impl RustStore {
-    pub(crate) fn new(store: Arc<dyn userhash::NonceStore>) -> Self {
-        Self(store)
-    }
-}
+/// A core store handed out to the host language.
+struct RustStore(Arc<dyn userhash::NonceStore>);
 
 impl NonceStore for RustStore {
-    fn check_and_insert(&self, org_id: String, nonce: String, expires_at_ms: u64) -> Result<bool, UserHashError> {
+    fn check_and_insert(&self, org_id: String, nonce: String, expires_at_ms: i64) -> Result<bool> {
+        let expires_at_ms = non_negative(expires_at_ms, Field::Timestamp, "expires_at_ms")?;
         Ok(self.0.check_and_insert(&org_id, &nonce, expires_at_ms, userhash::now_ms())?)
     }
 }
@@ -46,13 +47,16 @@ struct ForeignStore(Arc<dyn NonceStore>);
 
 impl userhash::NonceStore for ForeignStore {
     fn check_and_insert(&self, org_id: &str, nonce: &str, expires_at_ms: u64, _now_ms: u64) -> userhash::Result<bool> {
-        self.0.check_and_insert(org_id.to_owned(), nonce.to_owned(), expires_at_ms).map_err(|e| match e {
-            UserHashError::StoreFull { capacity, .. } => Error::StoreFull { capacity: capacity as usize },
-            UserHashError::StoreUnavailable { reason, .. } => Error::StoreUnavailable { reason },
+        self.0.check_and_insert(org_id.to_owned(), nonce.to_owned(), signed(expires_at_ms)).map_err(|e| match e {
+            UserHashError::StoreFull { .. } | UserHashError::StoreUnavailable { .. } => e.into(),
             // Any other error from a store still refuses the request.
-            other => Error::StoreUnavailable { reason: format!("the nonce store raised {other:?}") },
+            other => Error::StoreUnavailable { reason: format!("the nonce store raised {}: {other}", variant(&other)) },
         })
     }
+}
+
+fn variant(e: &UserHashError) -> &'static str {
+    Error::from(e.clone()).variant_name()
 }
 
 impl fmt::Debug for ForeignStore {
@@ -69,4 +73,51 @@ pub(crate) fn into_core(store: Arc<dyn NonceStore>) -> Arc<dyn userhash::NonceSt
         Ok(rust) => rust.0.clone(),
         Err(_) => Arc::new(ForeignStore(store)),
     }
+}
+
+/// The embedded in-memory nonce store (SPEC §3.1), holding at most `capacity`
+/// live nonces (the core's default, 100 000, when left out); when full of
+/// live ones it refuses the request (`StoreFull`) rather than forget one.
+/// One process only: share a Redis store between several.
+#[uniffi::export(default(capacity = None))]
+pub fn memory_nonce_store(capacity: Option<i64>) -> Result<Arc<dyn NonceStore>> {
+    let store = match capacity {
+        None => userhash::MemoryNonceStore::default(),
+        Some(n) => userhash::MemoryNonceStore::new(count(n, Field::NonceStore, "capacity")?),
+    };
+    Ok(Arc::new(RustStore(Arc::new(store))))
+}
+
+/// The Redis nonce store (SPEC §3.1), for several verifier processes behind a
+/// load balancer: a nonce accepted by one is refused by all. `url`:
+/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]`; keys are
+/// `<prefix>:<org_id>:<nonce>`, each living until its timestamp leaves the
+/// window. Left out, `prefix` and the timeouts are the core's defaults
+/// (`userhash:nonce`, 1000 ms to connect, 500 ms per command). Nothing
+/// connects here: a verifier starts while Redis is down, and while it is,
+/// every verification is refused (`StoreUnavailable`, fail closed); it
+/// reconnects by itself. A malformed URL, an empty prefix or a timeout not
+/// above 0 is `Malformed` (field `nonce_store`); no message shows the URL's
+/// password. How to run Redis for it: `core/src/nonce/redis.rs`.
+#[uniffi::export(default(prefix = None, connect_timeout_ms = None, command_timeout_ms = None))]
+pub fn redis_nonce_store(
+    url: String,
+    prefix: Option<String>,
+    connect_timeout_ms: Option<i64>,
+    command_timeout_ms: Option<i64>,
+) -> Result<Arc<dyn NonceStore>> {
+    let mut options = userhash::RedisOptions::default();
+    if let Some(prefix) = prefix {
+        options = options.prefix(prefix);
+    }
+    if let Some(ms) = connect_timeout_ms {
+        options =
+            options.connect_timeout(Duration::from_millis(non_negative(ms, Field::NonceStore, "connect_timeout_ms")?));
+    }
+    if let Some(ms) = command_timeout_ms {
+        options =
+            options.command_timeout(Duration::from_millis(non_negative(ms, Field::NonceStore, "command_timeout_ms")?));
+    }
+    let store = userhash::RedisNonceStore::with_options(&url, options)?;
+    Ok(Arc::new(RustStore(Arc::new(store))))
 }
