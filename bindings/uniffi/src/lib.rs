@@ -45,7 +45,7 @@ pub use functions::{
 };
 pub use records::{IdentifierHash, SignedIdentity, VerifiedIdentity};
 pub use signer::{IdentifierSigner, IdentitySigner};
-pub use store::{memory_nonce_store, redis_nonce_store, NonceStore};
+pub use store::{memory_nonce_store, redis_cluster_nonce_store, redis_nonce_store, NonceStore};
 pub use token::{
     parse_public_keys, Algorithm, Ed25519KeyPair, Profile, SecretForm, TokenCause, TokenDiagnosis, TokenKey,
     TokenSigner, TokenSubject, TokenVerifier, VerifiedToken,
