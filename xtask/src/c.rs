@@ -138,10 +138,11 @@ pub fn suite() -> Result<Counts, String> {
     shared_library(&built, &lib)?;
     let lib = path_str(&lib)?.to_owned();
 
-    let sources: Vec<String> = ["main.c", "harness.c", "test_vectors.c", "test_conventions.c", "test_counts.c"]
-        .iter()
-        .map(|f| format!("bindings/c/tests/{f}"))
-        .collect();
+    let sources: Vec<String> =
+        ["main.c", "harness.c", "test_vectors.c", "test_conventions.c", "test_counts.c", "test_tokens.c"]
+            .iter()
+            .map(|f| format!("bindings/c/tests/{f}"))
+            .collect();
     let jansson_cflags = pkg_config(&["--cflags", "jansson"])?;
     let jansson_libs = pkg_config(&["--libs", "jansson"])?;
     let build = |name: &str, extra: &[&str]| -> Result<String, String> {
