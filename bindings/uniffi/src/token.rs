@@ -360,7 +360,7 @@ pub enum SecretForm {
 
 /// One usual mistake that explains a refused token.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-#[uniffi::export(Display)]
+#[uniffi::export(Debug, Display)]
 pub enum TokenCause {
     BearerPrefix,
     Truncated { reason: String },
@@ -418,7 +418,7 @@ impl From<TokenCause> for jwt::TokenCause {
 /// The verdict on a token: `Valid`, `Explained` by its causes (the main one
 /// first), or `Unexplained` (`error` is the verifier's refusal).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-#[uniffi::export(Display)]
+#[uniffi::export(Debug, Display)]
 pub enum TokenDiagnosis {
     Valid,
     Explained { causes: Vec<TokenCause> },
