@@ -3,8 +3,10 @@
 
 // The UserHash package: the Swift that uniffi generates from the userhash-ffi
 // crate, over its C header and module map, linking the Rust library
-// statically. Everything under Generated/ and UserHashFFI.xcframework is made
-// by `cargo xtask` and never edited by hand (README.md).
+// statically, plus one hand-written file (Sources/UserHash/Text.swift: the
+// `String` forms of the calls that take text as `Data`). Everything under
+// Generated/ and Sources/UserHash/Generated/, and UserHashFFI.xcframework, is
+// made by `cargo xtask` and never edited by hand (README.md).
 
 import Foundation
 import PackageDescription
@@ -30,10 +32,12 @@ let package = Package(
     ],
     targets: [
         ffi,
+        // The generated Swift (Sources/UserHash/Generated/, made by xtask) and
+        // the one hand-written file beside it.
         .target(
             name: "UserHash",
             dependencies: ["UserHashFFI"],
-            path: "Generated/UserHash",
+            path: "Sources/UserHash",
             linkerSettings: localLibrary
                 ? [.linkedLibrary("userhash_ffi"), .unsafeFlags(["-L\(here)/Generated/lib"])]
                 : []

@@ -2,11 +2,12 @@
 //! and `xcframework`.
 //!
 //! Suite `swift`: builds `libuserhash_ffi.a` (dev profile), generates the
-//! Swift, its C header and module map with the crate's own `uniffi-bindgen`
-//! into `bindings/swift/Generated/` (gitignored, never edited), copies the
-//! static library to `Generated/lib/`, then runs `swift test` in the package
-//! with warnings as errors. Every XCTest case is counted; a skipped one fails
-//! the suite.
+//! Swift (into `bindings/swift/Sources/UserHash/Generated/`), its C header
+//! and module map (into `bindings/swift/Generated/`) with the crate's own
+//! `uniffi-bindgen` (both gitignored, never edited), copies the static
+//! library to `Generated/lib/`, then runs `swift test` in the package with
+//! warnings as errors. Every XCTest case is counted; a skipped one fails the
+//! suite.
 //!
 //! Which Swift: `swift` on PATH where there is one (a Mac, a Linux
 //! toolchain). Otherwise, on Debian as root, a Debian 13 ("trixie") root with
@@ -74,7 +75,7 @@ pub fn suite() -> Result<Outcome, String> {
         Err(reason) => return Ok(Outcome::Skipped(reason)),
     };
     let start = Instant::now();
-    prepare_local()?;
+    prepare_local(Profile::Debug)?;
     println!("swift: the package is ready ({:.1}s)", start.elapsed().as_secs_f64());
     swift_test(&toolchain).map(Outcome::Ran)
 }
@@ -126,7 +127,8 @@ fn toolchain() -> Result<Result<Toolchain, String>, String> {
 
 // --- the package ------------------------------------------------------------
 
-/// Paths inside the package that xtask writes (all under `Generated/`).
+/// Paths inside the package that xtask writes: `Generated/` and
+/// `Sources/UserHash/Generated/`.
 struct Layout {
     package: PathBuf,
     generated: PathBuf,
@@ -138,9 +140,11 @@ impl Layout {
         let generated = package.join("Generated");
         Self { package, generated }
     }
-    /// The Swift module `UserHash`: only the generated source.
+    /// The generated source of the Swift module `UserHash`, in a folder of
+    /// its own inside the module's (`Sources/UserHash`, whose one
+    /// hand-written file xtask never touches).
     fn swift_dir(&self) -> PathBuf {
-        self.generated.join("UserHash")
+        self.package.join("Sources").join("UserHash").join("Generated")
     }
     /// The C module `UserHashFFI`: the generated header and module map.
     fn ffi_dir(&self) -> PathBuf {
@@ -204,26 +208,35 @@ fn generate(lib: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The package for this machine: a dev build of the static library in
-/// `Generated/lib`, the generated Swift in `Generated/UserHash`, the header
-/// and `module.modulemap` in `Generated/UserHashFFI`.
-fn prepare_local() -> Result<(), String> {
-    status(&mut cmd("cargo", &["build", "-p", "userhash-ffi"]))?;
-    let built = target_dir().join(Profile::Debug.dir());
+/// The package for this machine: a build of the static library in
+/// `Generated/lib` (dev profile for the tests, release for the benchmark),
+/// the generated Swift in `Sources/UserHash/Generated`, the header and
+/// `module.modulemap` in `Generated/UserHashFFI`.
+fn prepare_local(profile: Profile) -> Result<(), String> {
+    let mut build = vec!["build", "-p", "userhash-ffi"];
+    if profile == Profile::Release {
+        build.push("--release");
+    }
+    status(&mut cmd("cargo", &build))?;
+    let built = target_dir().join(profile.dir());
     // The metadata is read from the shared library (library mode); both come
     // from the same build.
     let out = target_dir().join("swift").join("generated");
     generate(&built.join(shared_library_name()), &out)?;
+    let library = built.join("libuserhash_ffi.a");
+    let stamp = out.join("Library.swift");
+    io(&stamp, fs::write(&stamp, library_stamp(&library, profile)?))?;
     let layout = Layout::new();
     // Each folder holds exactly these files; one left unchanged keeps its
     // time, so SwiftPM rebuilds only what changed.
     let files = [
         (layout.swift_dir(), out.join("UserHash.swift"), "UserHash.swift"),
+        (layout.swift_dir(), stamp.clone(), "Library.swift"),
         (layout.ffi_dir(), out.join("UserHashFFI.h"), "UserHashFFI.h"),
         // A system library target's module map must be called module.modulemap.
         (layout.ffi_dir(), out.join("UserHashFFI.modulemap"), "module.modulemap"),
         // Only the static library goes here, so `-luserhash_ffi` cannot pick a shared one.
-        (layout.lib_dir(), built.join("libuserhash_ffi.a"), "libuserhash_ffi.a"),
+        (layout.lib_dir(), library, "libuserhash_ffi.a"),
     ];
     for (dir, _, _) in &files {
         io(dir, fs::create_dir_all(dir))?;
@@ -239,6 +252,28 @@ fn prepare_local() -> Result<(), String> {
         copy_if_changed(from, &dir.join(name))?;
     }
     Ok(())
+}
+
+/// A Swift file that changes whenever the static library does. SwiftPM does
+/// not track a library named by `-l`: its link step has no such input, so a
+/// test binary already linked would keep running the library it was first
+/// linked with after the Rust code changed, when the generated Swift did
+/// not. A changed constant changes an object file of the module, which is an
+/// input of the link step (a comment would not: the object stays the same,
+/// and nothing is linked again). Cargo rewrites the library only when it
+/// rebuilds it, so its size and modification time say when it changed (and
+/// the profile, whether dev or release).
+fn library_stamp(library: &Path, profile: Profile) -> Result<String, String> {
+    let meta = io(library, fs::metadata(library))?;
+    let modified =
+        io(library, meta.modified())?.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    Ok(format!(
+        "// Made by `cargo xtask` (xtask/src/swift.rs, `library_stamp`); never edited. It changes whenever\n\
+         // libuserhash_ffi.a does, so that SwiftPM links again against the new library.\n\
+         private let libuserhashFfiBuild = \"{} profile, {} bytes, modified at {modified} ns\"\n",
+        profile.dir(),
+        meta.len()
+    ))
 }
 
 fn copy_if_changed(from: &Path, to: &Path) -> Result<(), String> {
@@ -263,29 +298,31 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
 
 /// `swift test` in the package, with warnings as errors, counted.
 fn swift_test(toolchain: &Toolchain) -> Result<Counts, String> {
-    let package = Layout::new().package;
     // Swift Testing would close with its own "0 tests" line: the suite is XCTest only.
-    let script = "exec 2>&1; swift build --build-tests -Xswiftc -warnings-as-errors \
-                  && swift test --skip-build --disable-swift-testing";
+    let script = format!(
+        "exec 2>&1; cd '{}' && swift build --build-tests -Xswiftc -warnings-as-errors \
+         && swift test --skip-build --disable-swift-testing",
+        path_str(&root().join(PACKAGE))?
+    );
     let start = Instant::now();
-    match toolchain {
-        Toolchain::Host => println!("$ (in {PACKAGE}) {script}"),
-        Toolchain::Root(dir) => println!("$ (in {PACKAGE}, in the Debian {SUITE} root at {}) {script}", dir.display()),
-    }
-    let mut c = match toolchain {
-        Toolchain::Host => {
-            let mut c = cmd("sh", &["-c", script]);
-            c.current_dir(&package);
-            c
-        }
-        Toolchain::Root(dir) => {
-            let inner = format!("cd '{}' && {script}", path_str(&package)?);
-            in_root(dir, Some(&root()), &inner)?
-        }
-    };
-    let counts = xctest_counted(&mut c);
+    let counts = xctest_counted(&mut in_swift(toolchain, &script)?);
     println!("swift: build and test took {:.1}s", start.elapsed().as_secs_f64());
     counts
+}
+
+/// `script` run by `sh` where Swift is: here, or inside the Debian root
+/// (with the repository at its own path), saying which.
+fn in_swift(toolchain: &Toolchain, script: &str) -> Result<Command, String> {
+    match toolchain {
+        Toolchain::Host => {
+            println!("$ {script}");
+            Ok(cmd("sh", &["-c", script]))
+        }
+        Toolchain::Root(dir) => {
+            println!("$ (in the Debian {SUITE} root at {}) {script}", dir.display());
+            in_root(dir, Some(&root()), script)
+        }
+    }
 }
 
 /// Runs `c`, streaming its output, and counts XCTest's `Test Case '...'
@@ -640,7 +677,7 @@ const MACOS_DEPLOYMENT_TARGET: &str = "12.0";
 /// `cargo xtask xcframework`: `bindings/swift/UserHashFFI.xcframework` (a
 /// release build of the static library for iOS devices, the iOS simulator
 /// and macOS, each slice with the header and module map under
-/// `Headers/UserHashFFI/`), the generated Swift in `Generated/UserHash`, and
+/// `Headers/UserHashFFI/`), the generated Swift in `Sources/UserHash/Generated`, and
 /// `target/swift/UserHashFFI.xcframework.zip` with its SwiftPM checksum for
 /// a release. Needs macOS with Xcode.
 pub fn xcframework() -> Result<(), String> {

@@ -34,8 +34,8 @@ final class IdentityTests: XCTestCase {
             let url = try widgetUrl(baseUrl: c.baseUrl, identity: signed, name: c.displayName, params: c.paramMap)
             XCTAssertEqual(url, c.url, label)
             // What widgetUrl makes, the verifier accepts, with the same fields back.
-            let got = try verifier([c.signing.secret], c.signing.orgId)
-                .verifyUrlAt(url: url.utf8Data, nowMs: signed.timestampMs)
+            let got = try Verifier(secrets: [c.signing.secret], orgId: c.signing.orgId)
+                .verifyUrlAt(url: url, nowMs: signed.timestampMs)
             XCTAssertEqual(got.email, c.signing.email, label)
             XCTAssertEqual(got.name, c.displayName, label)
             for (key, value) in c.paramMap {
@@ -60,5 +60,45 @@ final class IdentityTests: XCTestCase {
             guard let error else { continue }
             assertVariant(error, c.error!, field: c.field, label)
         }
+    }
+
+    /// `IdentitySigner.widgetUrl` signs now and builds the URL in one call;
+    /// an empty or absent name is left out.
+    func testSignerWidgetUrlSignsNow() throws {
+        let signer = try IdentitySigner(secret: Fixture.secret, orgId: Fixture.orgId)
+        XCTAssertEqual(signer.orgId(), Fixture.orgId)
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        let url = try signer.widgetUrl(baseUrl: "https://widget.example.com/", email: Fixture.email, name: "Alice")
+        XCTAssertTrue(url.hasPrefix("https://widget.example.com/?orgId=org_123&email=a%2Bb%40example.com&name=Alice&"), url)
+        let verifier = try Verifier(secrets: [Fixture.secret], orgId: Fixture.orgId)
+        let user = try verifier.verifyUrl(url: url)
+        XCTAssertEqual(user.email, Fixture.email)
+        XCTAssertEqual(user.name, "Alice")
+        XCTAssertEqual(user.keyIndex, 0)
+        XCTAssertGreaterThanOrEqual(user.timestampMs, before - 1000)
+        XCTAssertEqual(user.nonce.count, 36, "a UUID v4: \(user.nonce)")
+
+        for name in [nil, ""] as [String?] {
+            let plain = try signer.widgetUrl(baseUrl: "https://widget.example.com/", email: Fixture.email, name: name)
+            XCTAssertFalse(plain.contains("name="), plain)
+            XCTAssertNil(try verifier.verifyUrl(url: plain).name)
+        }
+        // The generated form, with Data, agrees.
+        let bytes = try signer.widgetUrl(
+            baseUrl: Data("https://widget.example.com/".utf8), email: Data(Fixture.email.utf8), name: Data())
+        XCTAssertEqual(try verifier.verifyUrl(url: Data(bytes.utf8)).email, Fixture.email)
+        let error = rejection("a bad base URL") {
+            try signer.widgetUrl(baseUrl: "https://widget.example.com/a b", email: Fixture.email)
+        }
+        XCTAssertEqual(error?.fieldName, "base_url")
+    }
+
+    /// `sign` makes a fresh nonce each time.
+    func testSignNowUsesAFreshNonce() throws {
+        let signer = try IdentitySigner(secret: Fixture.secret, orgId: Fixture.orgId)
+        let (a, b) = (try signer.sign(email: Fixture.email), try signer.sign(email: Fixture.email))
+        XCTAssertNotEqual(a.nonce, b.nonce)
+        XCTAssertNotEqual(a.userHash, b.userHash)
+        XCTAssertEqual(a.userHash.count, 64)
     }
 }

@@ -216,63 +216,231 @@ struct WycheproofVectors: Decodable {
     let testGroups: [Group]
 }
 
-// --- helpers ------------------------------------------------------------------
-
-/// Bytes of a hex string (the vectors' keys, messages and tags).
-func hex(_ s: String) -> Data {
-    var bytes = Data(capacity: s.count / 2)
-    var index = s.startIndex
-    while index < s.endIndex {
-        let next = s.index(index, offsetBy: 2)
-        bytes.append(UInt8(s[index..<next], radix: 16)!)
-        index = next
-    }
-    return bytes
-}
-
-func hexString(_ data: Data) -> String {
-    data.map { String(format: "%02x", $0) }.joined()
-}
-
-/// Runs `body`, which must throw a `UserHashError`; returns it (nil, after
-/// recording a failure, when it returned or threw something else).
-func rejection<T>(
-    _ label: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> T
-) -> UserHashError? {
-    do {
-        let value = try body()
-        XCTFail("\(label): expected a UserHashError, got \(String(describing: value).prefix(200))", file: file, line: line)
-    } catch let error as UserHashError {
-        return error
-    } catch {
-        XCTFail("\(label): expected a UserHashError, got \(error)", file: file, line: line)
-    }
-    return nil
-}
-
-/// The error is the vector's variant, with its field.
-func assertVariant(
-    _ error: UserHashError, _ expected: String, field: String?, _ label: String,
-    file: StaticString = #filePath, line: UInt = #line
-) {
-    XCTAssertEqual(error.variantName, expected, "\(label): \(error.text)", file: file, line: line)
-    if let field {
-        XCTAssertEqual(error.fieldName, field, "\(label): \(error.text)", file: file, line: line)
-    }
-}
-
-/// Nothing shown of an error (its message, description, debug description,
-/// localized description) contains one of `secrets`.
-func assertNoSecret(
-    _ secrets: [String], in error: UserHashError, _ label: String, file: StaticString = #filePath, line: UInt = #line
-) {
-    let shown = [error.text, String(describing: error), String(reflecting: error), error.localizedDescription]
-        .joined(separator: " ")
-    for secret in secrets {
-        let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-        // Below 4 characters a secret is found by chance.
-        if trimmed.count >= 4 {
-            XCTAssertFalse(shown.contains(trimmed), "\(label): a secret is shown: \(shown)", file: file, line: line)
+struct DiagnoseVectors: Decodable {
+    /// What was signed: the generated `SignedInput`'s fields, or a widget URL.
+    struct Input: Decodable {
+        let identifier, email, timestamp, orgId, nonce, url: String?
+        enum CodingKeys: String, CodingKey { case identifier, email, timestamp, orgId = "org_id", nonce, url }
+        var signedInput: SignedInput {
+            SignedInput(identifier: identifier, email: email, timestamp: timestamp, orgId: orgId, nonce: nonce)
         }
+    }
+    /// A cause as the vectors spell it: its name and the fields it has.
+    struct ExpectedCause: Decodable {
+        let cause: String
+        let field, signed, given, edit: String?
+        let keyIndex: Int64?
+        enum CodingKeys: String, CodingKey { case cause, field, signed, given, edit, keyIndex = "key_index" }
+    }
+    struct Expect: Decodable {
+        let diagnosis: String
+        let causes: [ExpectedCause]?
+    }
+    struct Case: Decodable {
+        let name: String
+        let secrets: [String]
+        let input: Input
+        let hash: String?
+        let expect: Expect
+    }
+    struct Failure: Decodable {
+        let name: String
+        let secrets: [String]
+        let input: Input
+        let hash: String?
+        let error: String
+        let field: String?
+    }
+    let cases: [Case]
+    let errors: [Failure]
+}
+
+/// Any JSON value: a token's claims, compared as JSON rather than as text.
+enum JSON: Decodable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSON])
+    case object([String: JSON])
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSON].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSON].self))
+        }
+    }
+    static func parse(_ text: String) throws -> JSON {
+        try JSONDecoder().decode(JSON.self, from: Data(text.utf8))
+    }
+}
+
+/// tests/vectors/jwt.json (SPEC §8).
+struct JwtVectors: Decodable {
+    struct Defaults: Decodable {
+        let lifetimeS, leewayS, maxLifetimeS, maxTokenLen: Int64
+        enum CodingKeys: String, CodingKey {
+            case lifetimeS = "lifetime_s", leewayS = "leeway_s", maxLifetimeS = "max_lifetime_s"
+            case maxTokenLen = "max_token_len"
+        }
+    }
+    struct Keys: Decodable {
+        let hs256Secret, ed25519SeedHex, ed25519PrivatePem, ed25519PrivateJwk: String
+        enum CodingKeys: String, CodingKey {
+            case hs256Secret = "hs256_secret", ed25519SeedHex = "ed25519_seed_hex"
+            case ed25519PrivatePem = "ed25519_private_pem", ed25519PrivateJwk = "ed25519_private_jwk"
+        }
+    }
+    /// A signer's key: `{"hs256"}` or `{"seed_hex", "private_pem", "private_jwk"}`.
+    struct SigningKey: Decodable {
+        let hs256, privatePem, privateJwk: String?
+        enum CodingKeys: String, CodingKey { case hs256, privatePem = "private_pem", privateJwk = "private_jwk" }
+    }
+    /// A verifier's key: `{"hs256", "kid"}`, `{"public_pem", "kid"}`, `{"public_jwk"}` or `{"jwks"}`.
+    struct VerifyKey: Decodable {
+        let hs256, publicPem, publicJwk, jwks, kid: String?
+        enum CodingKeys: String, CodingKey {
+            case hs256, publicPem = "public_pem", publicJwk = "public_jwk", jwks, kid
+        }
+    }
+    /// A signer's or a verifier's options; absent means the core's default.
+    struct Options: Decodable {
+        let profile: String
+        let kid, org, audience, issuer: String?
+        let lifetimeS, leewayS, maxLifetimeS, maxTokenLen: Int64?
+        let singleUse: Bool?
+        enum CodingKeys: String, CodingKey {
+            case profile, kid, org, audience, issuer, lifetimeS = "lifetime_s", leewayS = "leeway_s"
+            case maxLifetimeS = "max_lifetime_s", maxTokenLen = "max_token_len", singleUse = "single_use"
+        }
+    }
+    struct Subject: Decodable {
+        let userId: String
+        let email, name: String?
+        let emailVerified: Bool?
+        let extraClaimsJson: String?
+        enum CodingKeys: String, CodingKey {
+            case userId = "user_id", email, name, emailVerified = "email_verified"
+            case extraClaimsJson = "extra_claims_json"
+        }
+        var tokenSubject: TokenSubject {
+            TokenSubject(
+                userId: userId, email: email, name: name, emailVerified: emailVerified,
+                extraClaimsJson: extraClaimsJson)
+        }
+    }
+    struct Verified: Decodable {
+        let userId: String
+        let email, name: String?
+        let emailVerified: Bool?
+        let org: String?
+        let issuedAt: Int64?
+        let expiresAt: Int64
+        let jti, kid: String?
+        let keyIndex: Int64
+        let algorithm: String
+        let claims: JSON
+        enum CodingKeys: String, CodingKey {
+            case userId = "user_id", email, name, emailVerified = "email_verified", org, issuedAt = "issued_at"
+            case expiresAt = "expires_at", jti, kid, keyIndex = "key_index", algorithm, claims
+        }
+    }
+    struct Expect: Decodable {
+        let ok: Verified?
+        let error, field, messageContains: String?
+        let fields: [String: Scalar]?
+        enum CodingKeys: String, CodingKey { case ok, error, field, messageContains = "message_contains", fields }
+    }
+    struct Sign: Decodable {
+        let name: String
+        let key: SigningKey
+        let options: Options
+        let subject: Subject
+        let nowMs: Int64
+        let jti, alg, token: String
+        let verifyKeys: [VerifyKey]
+        let verifyOptions: Options
+        let verified: Expect
+        enum CodingKeys: String, CodingKey {
+            case name, key, options, subject, nowMs = "now_ms", jti, alg, token, verifyKeys = "verify_keys"
+            case verifyOptions = "verify_options", verified
+        }
+    }
+    struct SignError: Decodable {
+        let name: String
+        let key: SigningKey
+        let options: Options
+        let subject: Subject
+        let nowMs: Int64
+        let jti, error: String
+        let field: String?
+        enum CodingKeys: String, CodingKey { case name, key, options, subject, nowMs = "now_ms", jti, error, field }
+    }
+    struct Check: Decodable {
+        let token: String
+        let nowMs: Int64
+        let expect: Expect
+        enum CodingKeys: String, CodingKey { case token, nowMs = "now_ms", expect }
+    }
+    struct Verify: Decodable {
+        let name: String
+        let keys: [VerifyKey]
+        let options: Options
+        let checks: [Check]
+    }
+    struct ConfigError: Decodable {
+        let name: String
+        let keys: [VerifyKey]
+        let options: Options
+        let error: String
+        let field: String?
+    }
+    struct Diagnose: Decodable {
+        struct Cause: Decodable {
+            let cause: String
+            let keyIndex: Int64?
+            enum CodingKeys: String, CodingKey { case cause, keyIndex = "key_index" }
+        }
+        struct Expect: Decodable {
+            let result: String
+            let causes: [Cause]
+        }
+        let name: String
+        let keys: [VerifyKey]
+        let options: Options
+        let token: String
+        let nowMs: Int64
+        let expect: Expect
+        enum CodingKeys: String, CodingKey { case name, keys, options, token, nowMs = "now_ms", expect }
+    }
+    struct Library: Decodable {
+        let name: String
+        let tokens: [String: String]
+        let keys: [VerifyKey]
+        let options: Options
+        let nowMs: Int64
+        let expect: Expect
+        enum CodingKeys: String, CodingKey { case name, tokens, keys, options, nowMs = "now_ms", expect }
+    }
+    let defaults: Defaults
+    let keys: Keys
+    let sign: [Sign]
+    let signErrors: [SignError]
+    let verify: [Verify]
+    let configErrors: [ConfigError]
+    let diagnose: [Diagnose]
+    let library: [Library]
+    enum CodingKeys: String, CodingKey {
+        case defaults, keys, sign, signErrors = "sign_errors", verify, configErrors = "config_errors", diagnose
+        case library
     }
 }
