@@ -296,14 +296,23 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
     fs::copy(from, to).map(|_| ()).map_err(|e| format!("copy {} to {}: {e}", from.display(), to.display()))
 }
 
-/// `swift test` in the package, with warnings as errors, counted.
+/// The example package, which depends on the package by path (a folder of its
+/// own: SwiftPM names a package after its folder, and the package is `swift`).
+const EXAMPLE: &str = "examples/swift/SupportWidget";
+
+/// `swift test` in the package, then in the example, each built with
+/// warnings as errors, counted together.
 fn swift_test(toolchain: &Toolchain) -> Result<Counts, String> {
-    // Swift Testing would close with its own "0 tests" line: the suite is XCTest only.
-    let script = format!(
-        "exec 2>&1; cd '{}' && swift build --build-tests -Xswiftc -warnings-as-errors \
-         && swift test --skip-build --disable-swift-testing",
-        path_str(&root().join(PACKAGE))?
-    );
+    // Swift Testing would close with its own "0 tests" line: the suites are XCTest only.
+    let mut script = String::from("exec 2>&1; set -e");
+    for package in [PACKAGE, EXAMPLE] {
+        let dir = root().join(package);
+        script.push_str(&format!(
+            "; echo 'swift: testing {package}'; cd '{}'; swift build --build-tests -Xswiftc -warnings-as-errors; \
+             swift test --skip-build --disable-swift-testing",
+            path_str(&dir)?
+        ));
+    }
     let start = Instant::now();
     let counts = xctest_counted(&mut in_swift(toolchain, &script)?);
     println!("swift: build and test took {:.1}s", start.elapsed().as_secs_f64());
