@@ -47,5 +47,11 @@ let package = Package(
             dependencies: ["UserHash"],
             path: "Tests/UserHashTests"
         ),
+        // `cargo xtask bench-swift`: the cost of each call from Swift (release build).
+        .executableTarget(
+            name: "UserHashBench",
+            dependencies: ["UserHash"],
+            path: "Bench/UserHashBench"
+        ),
     ]
 )

@@ -4,7 +4,7 @@
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
 //! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`,
-//!   `bench-timing`: the benchmarks behind BENCHMARKS.md;
+//!   `bench-timing`, `bench-swift`: the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask fuzz [SECONDS]`: every fuzz target of fuzz/ for SECONDS each;
 //! - `cargo xtask vectors`: regenerate tests/vectors/*.json;
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode;
@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Some("bench-kotlin") => kotlin::bench(&args[1..]),
         Some("swift-test") => swift::test_command(),
         Some("xcframework") => swift::xcframework(),
+        Some("bench-swift") => swift::bench(),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
@@ -100,6 +101,8 @@ commands:
                    Verifier.verifyUrl, IdentitySigner.sign against javax.crypto.Mac
   swift-test       the `swift` suite alone: generate the Swift package, swift test (fails
                    where Swift cannot run, rather than skip)
+  bench-swift      the Swift benchmark: each call's cost from Swift (release builds) beside
+                   the core's own time for the same work (criterion), in one run
   xcframework      (macOS with Xcode only) bindings/swift/UserHashFFI.xcframework for iOS
                    devices, the iOS simulator and macOS, and a zip of it with its checksum
 ";
