@@ -56,6 +56,23 @@ pub enum UserHashError {
 
 impl std::error::Error for UserHashError {}
 
+#[uniffi::export]
+impl UserHashError {
+    /// The variant's name as SPEC.md spells it (`Expired`), the same in every
+    /// language: Swift has no name for an enum case of its own.
+    pub fn name(&self) -> String {
+        Error::from(self.clone()).variant_name().to_owned()
+    }
+
+    /// The input the error is about, where there is one (`secret` for
+    /// `WeakSecret`, `org_id` for `WrongOrg`, `kid` for `UnknownKey`, ...).
+    /// Not `field()`: three variants have a `field` attribute, which a
+    /// method of that name would hide in Python.
+    pub fn input_field(&self) -> Option<Field> {
+        Error::from(self.clone()).field().map(Field::from)
+    }
+}
+
 /// The core's message, whichever side made the error.
 impl fmt::Display for UserHashError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
