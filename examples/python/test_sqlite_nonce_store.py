@@ -115,13 +115,16 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
         )
         for worker in range(2)
     ]
-    # Both start together, once each has imported and opened the database (a
-    # busy machine can take a second for that): neither does all the work alone.
-    for process in workers:
-        assert process.stdout.readline() == "ready\n", process.stderr.read()
-    for process in workers:
-        process.stdin.write("go\n")
-        process.stdin.flush()
+    # Both start together once each has imported and opened the database, and
+    # go on together once each is halfway: however a busy machine schedules
+    # them, each has verified half its URLs before either verifies the rest,
+    # so neither can do all the work alone. Within each half they race.
+    for step in ("ready", "half"):
+        for process in workers:
+            assert process.stdout.readline() == f"{step}\n", process.stderr.read()
+        for process in workers:
+            process.stdin.write("go\n")
+            process.stdin.flush()
     accepted = {}
     for worker, process in enumerate(workers):
         out, err = process.communicate(timeout=120)
@@ -134,7 +137,7 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
                 accepted.setdefault(int(index), []).append(worker)
     assert sorted(accepted) == list(range(len(urls))), "every URL accepted"
     assert all(len(w) == 1 for w in accepted.values()), "and only once"
-    assert {w[0] for w in accepted.values()} == {0, 1}, "both processes won some: they ran at the same time"
+    assert {w[0] for w in accepted.values()} == {0, 1}, "both processes won some"
 
 
 def verify_all(db, urls_file, worker):
@@ -144,11 +147,19 @@ def verify_all(db, urls_file, worker):
     verifier = userhash.Verifier([SECRET], ORG, nonce_store=SqliteNonceStore(db))
     results = {}
 
+    def halfway():
+        # Once all four threads are halfway (run by one of them).
+        print("half", flush=True)
+        assert sys.stdin.readline() == "go\n"
+
+    barrier = threading.Barrier(4, action=halfway)
+
     def run(thread):
-        for k in range(len(urls)):
-            i = (k * 7 + worker * 53 + thread * 11) % len(urls)
-            if i % 4 != thread:
-                continue
+        order = [(k * 7 + worker * 53 + thread * 11) % len(urls) for k in range(len(urls))]
+        mine = [i for i in order if i % 4 == thread]
+        for step, i in enumerate(mine):
+            if step == len(mine) // 2:
+                barrier.wait()
             try:
                 verifier.verify_url(urls[i])
                 results[i] = "accepted"

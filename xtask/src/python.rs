@@ -23,8 +23,10 @@ pub fn suite() -> Result<Counts, String> {
     ))
 }
 
-/// `cargo xtask bench-python`: per-call times against the standard library's
-/// `hmac`, in the same run (BENCHMARKS.md).
+/// `cargo xtask bench-python`: per-call times against pure Python doing the
+/// same work (a verifier, the vendor's snippet, `hmac`), in the same run, and
+/// where `verify_url`'s microseconds go (BENCHMARKS.md). Run it on an idle
+/// machine: the tables print the load average and each row's spread.
 pub fn bench() -> Result<(), String> {
     deps::ensure_probe(&["python3", "-c", "import ensurepip, venv"], "python3-venv")?;
     let python = fresh_venv()?;

@@ -104,6 +104,21 @@ Text = typing.Union[str, bytes]
 """A text argument: a ``str`` is encoded as UTF-8, ``bytes`` are passed as they are."""
 
 
+# The fields the package's own errors name, looked up once: an enum member
+# lookup costs more than the rest of a text argument's conversion.
+_BASE_URL = Field.BASE_URL
+_EMAIL = Field.EMAIL
+_IDENTIFIER = Field.IDENTIFIER
+_NAME = Field.NAME
+_NONCE = Field.NONCE
+_NONCE_STORE = Field.NONCE_STORE
+_ORG_ID = Field.ORG_ID
+_PARAMS = Field.PARAMS
+_SECRET = Field.SECRET
+_TIMESTAMP = Field.TIMESTAMP
+_USER_HASH = Field.USER_HASH
+
+
 # --- str(error): the core's message ---------------------------------------------------------------
 
 
@@ -159,7 +174,7 @@ def _secret(value: object, name: str = "secret") -> bytes:
             return value.encode()
         except UnicodeEncodeError:
             pass
-        raise _not_utf8(Field.SECRET, name, None, _PASS_SECRET_BYTES)
+        raise _not_utf8(_SECRET, name, None, _PASS_SECRET_BYTES)
     return _other_bytes(value, name)
 
 
@@ -244,7 +259,7 @@ def sign_identifier(secret: Text, identifier: Text) -> str:
     Raises ``UserHashError.WeakSecret`` for a secret under 16 bytes and
     ``UserHashError.Malformed`` for an identifier outside 1..=4096 bytes.
     """
-    return _ffi.sign_identifier(_secret(secret), _bytes(identifier, Field.IDENTIFIER, "identifier"))
+    return _ffi.sign_identifier(_secret(secret), _bytes(identifier, _IDENTIFIER, "identifier"))
 
 
 def verify_identifier(secret: Text, identifier: Text, hash: Text) -> bool:
@@ -273,7 +288,7 @@ def sign_identifiers(secret: Text, identifiers: typing.Sequence[str]) -> typing.
     # Only when the generated layer could not encode one (its error repeats
     # the whole identifier): say which, from outside the except block.
     for i, identifier in enumerate(identifiers):
-        _text(identifier, f"identifiers[{i}]", Field.IDENTIFIER)
+        _text(identifier, f"identifiers[{i}]", _IDENTIFIER)
     raise AssertionError("an identifier that UTF-8 cannot encode was not found again")
 
 
@@ -310,7 +325,7 @@ def org_id_of(url: Text) -> str:
     return _ffi.org_id_of(_request_bytes(url, "url"))
 
 
-_IDENTITY_TEXT = (("email", Field.EMAIL), ("org_id", Field.ORG_ID), ("nonce", Field.NONCE), ("user_hash", Field.USER_HASH))
+_IDENTITY_TEXT = (("email", _EMAIL), ("org_id", _ORG_ID), ("nonce", _NONCE), ("user_hash", _USER_HASH))
 
 
 def widget_url(
@@ -325,17 +340,17 @@ def widget_url(
     ``URLSearchParams`` does. ``name`` and ``params`` are not signed. For the
     common case, a user signed now with no params, ``IdentitySigner.widget_url``
     does both in one call."""
-    base_url = _text(base_url, "base_url", Field.BASE_URL)
+    base_url = _text(base_url, "base_url", _BASE_URL)
     if not isinstance(identity, SignedIdentity):
         raise TypeError(f"identity must be a SignedIdentity (from IdentitySigner.sign), not {type(identity).__name__}")
     for attribute, field in _IDENTITY_TEXT:
         _text(getattr(identity, attribute), f"identity.{attribute}", field)
-    name = _optional_text(name, "name", Field.NAME)
+    name = _optional_text(name, "name", _NAME)
     if params is not None:
         if not isinstance(params, collections.abc.Mapping):
             raise TypeError(f"params must be a mapping of str to str, not {type(params).__name__}")
         params = {
-            _text(k, "a params key", Field.PARAMS): _text(v, f"params[{k!r}]", Field.PARAMS) for k, v in params.items()
+            _text(k, "a params key", _PARAMS): _text(v, f"params[{k!r}]", _PARAMS) for k, v in params.items()
         }
     return _ffi.widget_url(base_url, identity, name, None if params is None else dict(params))
 
@@ -366,20 +381,20 @@ def diagnose(
     if type(timestamp) is int:
         timestamp = str(timestamp)
     signed = SignedInput(
-        identifier=_optional_text(identifier, "identifier", Field.IDENTIFIER),
-        email=_optional_text(email, "email", Field.EMAIL),
-        timestamp=_optional_text(timestamp, "timestamp", Field.TIMESTAMP),
-        org_id=_optional_text(org_id, "org_id", Field.ORG_ID),
-        nonce=_optional_text(nonce, "nonce", Field.NONCE),
+        identifier=_optional_text(identifier, "identifier", _IDENTIFIER),
+        email=_optional_text(email, "email", _EMAIL),
+        timestamp=_optional_text(timestamp, "timestamp", _TIMESTAMP),
+        org_id=_optional_text(org_id, "org_id", _ORG_ID),
+        nonce=_optional_text(nonce, "nonce", _NONCE),
     )
-    return _ffi.diagnose(_secrets(secrets), signed, _text(hash, "hash", Field.USER_HASH))
+    return _ffi.diagnose(_secrets(secrets), signed, _text(hash, "hash", _USER_HASH))
 
 
 def diagnose_url(secrets: typing.Sequence[Text], url: str, hash: typing.Optional[str] = None) -> Diagnosis:
     """``diagnose`` for a widget URL that was rejected with ``Mismatch``: its
     signed fields, and its own ``user_hash`` unless ``hash`` is given."""
     return _ffi.diagnose_url(
-        _secrets(secrets), _text(url, "url", Field.PARAMS), _optional_text(hash, "hash", Field.USER_HASH)
+        _secrets(secrets), _text(url, "url", _PARAMS), _optional_text(hash, "hash", _USER_HASH)
     )
 
 
@@ -394,8 +409,8 @@ def redis_nonce_store(
     ``UnicodeEncodeError``, whose ``repr`` repeats the URL and its password.
     Arguments left out (None) are the core's defaults."""
     return _ffi.redis_nonce_store(
-        _text(url, "url", Field.NONCE_STORE),
-        _optional_text(prefix, "prefix", Field.NONCE_STORE),
+        _text(url, "url", _NONCE_STORE),
+        _optional_text(prefix, "prefix", _NONCE_STORE),
         connect_timeout_ms,
         command_timeout_ms,
     )
@@ -412,22 +427,22 @@ class IdentitySigner(_ffi.IdentitySigner):
     """The generated ``IdentitySigner``, taking ``str`` or ``bytes``."""
 
     def __init__(self, secret: Text, org_id: Text) -> None:
-        super().__init__(_secret(secret), _bytes(org_id, Field.ORG_ID, "org_id"))
+        super().__init__(_secret(secret), _bytes(org_id, _ORG_ID, "org_id"))
 
     def sign(self, email: Text) -> SignedIdentity:
         """Signs ``email`` now, with a fresh random nonce (UUID v4)."""
-        return _sign(self, _bytes(email, Field.EMAIL, "email"))
+        return _sign(self, _bytes(email, _EMAIL, "email"))
 
     def sign_at(self, email: Text, timestamp_ms: int, nonce: Text) -> SignedIdentity:
         """Signs ``email`` at ``timestamp_ms`` (Unix ms) with ``nonce``."""
-        return _sign_at(self, _bytes(email, Field.EMAIL, "email"), timestamp_ms, _bytes(nonce, Field.NONCE, "nonce"))
+        return _sign_at(self, _bytes(email, _EMAIL, "email"), timestamp_ms, _bytes(nonce, _NONCE, "nonce"))
 
     def widget_url(self, base_url: Text, email: Text, name: typing.Optional[Text] = None) -> str:
         """The widget URL for ``email``, signed now, in one call into Rust.
         ``name`` (shown, not signed) is left out when None or empty."""
-        name_bytes = b"" if name is None else _bytes(name, Field.NAME, "name")
+        name_bytes = b"" if name is None else _bytes(name, _NAME, "name")
         return _signer_widget_url(
-            self, _bytes(base_url, Field.BASE_URL, "base_url"), _bytes(email, Field.EMAIL, "email"), name_bytes
+            self, _bytes(base_url, _BASE_URL, "base_url"), _bytes(email, _EMAIL, "email"), name_bytes
         )
 
 
@@ -443,7 +458,7 @@ class IdentifierSigner(_ffi.IdentifierSigner):
 
     def sign(self, identifier: Text) -> str:
         """See ``sign_identifier``."""
-        return _identifier_sign(self, _bytes(identifier, Field.IDENTIFIER, "identifier"))
+        return _identifier_sign(self, _bytes(identifier, _IDENTIFIER, "identifier"))
 
     def verify(self, identifier: Text, hash: Text) -> bool:
         """See ``verify_identifier``: False for any mismatch or malformed input."""
@@ -541,7 +556,7 @@ class Verifier(_ffi.Verifier):
     ) -> None:
         encoded = _secrets(secrets)
         super().__init__(
-            encoded, _bytes(org_id, Field.ORG_ID, "org_id"), tolerance_ms, _for_rust(nonce_store), max_url_len, max_params
+            encoded, _bytes(org_id, _ORG_ID, "org_id"), tolerance_ms, _for_rust(nonce_store), max_url_len, max_params
         )
 
     def verify_url(self, url: Text) -> VerifiedIdentity:

@@ -2,6 +2,7 @@ package example
 
 import dev.userhash.IdentitySigner
 import dev.userhash.SignedIdentity
+import dev.userhash.sign
 
 /**
  * The app's backend, which signs the logged-in user (in production this runs

@@ -1,7 +1,7 @@
 package example
 
 import dev.userhash.SignedIdentity
-import dev.userhash.UserHash
+import dev.userhash.widgetUrl
 
 /** The logged-in user, as the app knows them. */
 data class User(val email: String, val name: String, val avatarUrl: String?)
@@ -18,7 +18,7 @@ data class User(val email: String, val name: String, val avatarUrl: String?)
  * are not signed: the widget shows them but never trusts them.
  */
 fun supportWidgetUrl(identity: SignedIdentity, user: User, colorScheme: String, locale: String): String =
-    UserHash.widgetUrl(
+    widgetUrl(
         "https://widget.example.com/",
         identity,
         user.name,

@@ -3,6 +3,9 @@ package example
 import dev.userhash.IdentitySigner
 import dev.userhash.UserHashException
 import dev.userhash.Verifier
+import dev.userhash.signAt
+import dev.userhash.verifyUrl
+import dev.userhash.verifyUrlAt
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue

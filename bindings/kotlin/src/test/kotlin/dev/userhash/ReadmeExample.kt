@@ -11,16 +11,16 @@ fun readmeExample(secret: String): List<String> {
         printed += line
     }
     // README start
-    val hash = UserHash.signIdentifier("<widget-hmac-token>", "<identifier>")   // "959217e5...6d82"
+    val hash = signIdentifier("<widget-hmac-token>", "<identifier>")          // "959217e5...6d82"
 
-    val signer = IdentitySigner(secret, "org_123")                              // in the customer's backend
-    val url = UserHash.widgetUrl("https://widget.example.com/", signer.sign("a+b@example.com"), "Alice")
+    val signer = IdentitySigner(secret, "org_123")                          // in the customer's backend
+    val url = signer.widgetUrl("https://widget.example.com/", "a+b@example.com", "Alice")
 
-    val verifier = Verifier(listOf(secret), "org_123")                          // in the widget's server
+    val verifier = Verifier(listOf(secret), "org_123")                      // in the widget's server
     try {
         println("verified as " + verifier.verifyUrl(url).email)
-    } catch (e: UserHashException) {                                            // e.g. UserHashException.Replayed
-        println("${e::class.simpleName}: ${e.message}")
+    } catch (e: UserHashException) {                                        // e.g. UserHashException.Replayed
+        println("${e::class.simpleName}: $e")                               // toString() is the core's message
     }
     // README end
     printed += hash

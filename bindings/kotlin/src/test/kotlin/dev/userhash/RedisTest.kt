@@ -81,7 +81,7 @@ class RedisServer(private vararg val extra: String) : AutoCloseable {
     }
 }
 
-/** `RedisNonceStore` from Kotlin, against a real Redis. */
+/** `redisNonceStore` from Kotlin, against a real Redis. */
 class RedisTest {
     private val secret = "whsec_kotlin_redis_0123456789abcdef"
     private val org = "org_redis"
@@ -94,13 +94,13 @@ class RedisTest {
     fun stopServers() = servers.forEach { it.close() }
 
     private fun url(nonce: String, at: Long = System.currentTimeMillis()) =
-        UserHash.widgetUrl("https://widget.example.com/", signer.signAt("a+b@example.com", at, nonce))
+        widgetUrl("https://widget.example.com/", signer.signAt("a+b@example.com", at, nonce))
 
     @Test
     fun `a nonce accepted by one verifier is Replayed on another sharing the Redis`() {
         val redis = server()
-        val first = Verifier(listOf(secret), org, nonceStore = RedisNonceStore(redis.url))
-        val second = Verifier(listOf(secret), org, nonceStore = RedisNonceStore(redis.url))
+        val first = Verifier(listOf(secret), org, nonceStore = redisNonceStore(redis.url))
+        val second = Verifier(listOf(secret), org, nonceStore = redisNonceStore(redis.url))
         val u = url("kotlin-shared-0001")
         assertEquals("a+b@example.com", first.verifyUrl(u).email)
         assertThrows(UserHashException.Replayed::class.java) { second.verifyUrl(u) }
@@ -110,7 +110,7 @@ class RedisTest {
     @Test
     fun `the key is the prefix, org and nonce, and lives until the timestamp leaves the window`() {
         val redis = server()
-        val verifier = Verifier(listOf(secret), org, toleranceMs = 60_000, nonceStore = RedisNonceStore(redis.url, prefix = "kt:nonce"))
+        val verifier = Verifier(listOf(secret), org, toleranceMs = 60_000, nonceStore = redisNonceStore(redis.url, prefix = "kt:nonce"))
         val now = System.currentTimeMillis()
         verifier.verifyUrl(url("kotlin-ttl-0001", now))
         val pttl = redis.command("PTTL", "kt:nonce:$org:kotlin-ttl-0001").removePrefix(":").toLong()
@@ -121,7 +121,7 @@ class RedisTest {
     @Test
     fun `sixteen threads racing one nonce through Redis, exactly one accepted`() {
         val redis = server()
-        val verifier = Verifier(listOf(secret), org, nonceStore = RedisNonceStore(redis.url))
+        val verifier = Verifier(listOf(secret), org, nonceStore = redisNonceStore(redis.url))
         val pool = Executors.newFixedThreadPool(16)
         try {
             repeat(10) { round ->
@@ -148,7 +148,7 @@ class RedisTest {
     @Test
     fun `Redis stopped refuses every verification, then works again with the same verifier`() {
         val redis = server()
-        val verifier = Verifier(listOf(secret), org, nonceStore = RedisNonceStore(redis.url, commandTimeoutMs = 200))
+        val verifier = Verifier(listOf(secret), org, nonceStore = redisNonceStore(redis.url, commandTimeoutMs = 200))
         verifier.verifyUrl(url("kotlin-before-0001"))
         redis.stop()
         repeat(20) { i ->
@@ -163,13 +163,13 @@ class RedisTest {
     fun `no message or toString shows the password of the URL`() {
         val password = "kotlin-redis-password-9f3b"
         val redis = server("--requirepass", password)
-        val good = RedisNonceStore("redis://:$password@127.0.0.1:${redis.port}")
+        val good = redisNonceStore("redis://:$password@127.0.0.1:${redis.port}")
         Verifier(listOf(secret), org, nonceStore = good).verifyUrl(url("kotlin-auth-0001"))
         val wrong = "wrong-password-71c2"
-        val bad = RedisNonceStore("redis://:$wrong@127.0.0.1:${redis.port}")
+        val bad = redisNonceStore("redis://:$wrong@127.0.0.1:${redis.port}")
         val verifier = Verifier(listOf(secret), org, nonceStore = bad)
         val e = assertThrows(UserHashException.StoreUnavailable::class.java) { verifier.verifyUrl(url("kotlin-auth-0002")) }
-        for (text in listOf(e.message, e.reason, e.toString(), good.toString(), bad.toString(), verifier.toString())) {
+        for (text in listOf(e.message!!, e.reason, e.toString(), good.toString(), bad.toString(), verifier.toString())) {
             assertFalse(text.contains(password) || text.contains(wrong), text)
         }
         assertTrue(e.reason.contains("authentication"), e.reason)
@@ -178,12 +178,14 @@ class RedisTest {
     @Test
     fun `a configuration that cannot work is Malformed nonce_store`() {
         for (build in listOf<() -> Any>(
-            { RedisNonceStore("http://127.0.0.1:6379") },
-            { RedisNonceStore("redis://127.0.0.1:6379", prefix = "") },
-            { RedisNonceStore("redis://127.0.0.1:6379", commandTimeoutMs = 0) },
+            { redisNonceStore("http://127.0.0.1:6379") },
+            { redisNonceStore("redis://127.0.0.1:6379", prefix = "") },
+            { redisNonceStore("redis://127.0.0.1:6379", commandTimeoutMs = 0) },
+            { redisNonceStore("redis://127.0.0.1:6379", connectTimeoutMs = 0) },
         )) {
             val e = assertThrows(UserHashException.Malformed::class.java) { build() }
-            assertEquals("nonce_store", e.field)
+            assertEquals(Field.NONCE_STORE, e.field)
+            assertEquals("nonce_store", e.field.asStr())
         }
     }
 }

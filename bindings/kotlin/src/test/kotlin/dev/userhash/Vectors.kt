@@ -29,14 +29,18 @@ fun JSONObject.stringMap(): Map<String, String> = keySet().associateWith { getSt
 
 fun hex(s: String): ByteArray = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
 
-/** The field of the variants that have one (`WeakSecret`, `Malformed`, `Missing`, `Duplicate`, `WrongOrg`). */
+/**
+ * The field an error is about, as SPEC.md spells it: the variant's own
+ * `field`, and for the two variants whose field is implied (the core's
+ * `Error::field`), `secret` and `org_id`.
+ */
 val UserHashException.fieldOrNull: String?
     get() = when (this) {
-        is UserHashException.WeakSecret -> field
-        is UserHashException.Malformed -> field
-        is UserHashException.Missing -> field
-        is UserHashException.Duplicate -> field
-        is UserHashException.WrongOrg -> field
+        is UserHashException.WeakSecret -> Field.SECRET.asStr()
+        is UserHashException.Malformed -> field.asStr()
+        is UserHashException.Missing -> field.asStr()
+        is UserHashException.Duplicate -> field.asStr()
+        is UserHashException.WrongOrg -> Field.ORG_ID.asStr()
         else -> null
     }
 
@@ -53,11 +57,11 @@ inline fun rejected(label: String, block: () -> Any?): UserHashException {
 
 /** The exception is the vector's variant, its own class, with its field. */
 fun assertVariant(case: JSONObject, e: UserHashException, label: String = case.optString("name")) {
-    assertEquals(case.getString("error"), e::class.simpleName, "$label: ${e.message}")
-    if (case.has("field")) assertEquals(case.getString("field"), e.fieldOrNull, "$label: ${e.message}")
+    assertEquals(case.getString("error"), e::class.simpleName, "$label: $e")
+    if (case.has("field")) assertEquals(case.getString("field"), e.fieldOrNull, "$label: $e")
 }
 
-/** Nothing shown of [e] (message, toString, fields) contains one of [secrets]. */
+/** Nothing shown (toString, message, fields) contains one of [secrets]. */
 fun assertNoSecret(secrets: List<String>, vararg shown: Any?) {
     val text = shown.joinToString(" ") { it.toString() }
     for (secret in secrets) {
