@@ -108,7 +108,7 @@ pub fn apt_install(packages: &[&str]) -> Result<(), String> {
     status(&mut apt(&install))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     // The effective uid is in /proc; without it, assume not root and use sudo.
     std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -17,6 +17,7 @@ const SUITES: &[Suite] = &[
     ("c-examples", crate::c::examples),
     ("kotlin", crate::kotlin::suite),
     ("browser", crate::browser::suite),
+    ("dist", crate::dist::suite),
 ];
 
 /// `cargo xtask test [SUITE...]`
