@@ -581,7 +581,13 @@ fn swift_archive(version: &str, dist: &Path) -> Result<Option<PathBuf>, String> 
     let stage = work_dir().join("swift");
     fresh_dir(&stage)?;
     let files = output(&mut cmd("git", &["ls-files", "-z", "--", "bindings/swift"]))?;
-    for file in files.split('\0').filter(|f| !f.is_empty()) {
+    let files: Vec<&str> = files.split('\0').filter(|f| !f.is_empty()).collect();
+    if !files.contains(&"bindings/swift/Package.swift") {
+        return Err(
+            "bindings/swift/Package.swift is not under git; add the Swift package before making its archive".into()
+        );
+    }
+    for file in files {
         let relative = Path::new(file).strip_prefix("bindings/swift").map_err(|e| e.to_string())?;
         let to = stage.join(&top).join(relative);
         io(&to, fs::create_dir_all(to.parent().expect("a file has a folder")))?;
