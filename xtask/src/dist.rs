@@ -16,8 +16,8 @@
 //! - `SHA256SUMS` over all of them (`sha256sum -c SHA256SUMS`).
 //!
 //! Why glibc 2.17 (manylinux2014): it is the oldest glibc Rust's standard
-//! library supports, so no lower tag is possible, and every Linux still
-//! maintained has it. Linking against this machine's glibc would tie the
+//! library supports, so no lower tag is possible, and every glibc Linux
+//! still maintained has it or a later one (CentOS 7 had 2.17). Linking against this machine's glibc would tie the
 //! libraries to its version (2.36 on Debian 12: symbols such as
 //! `pthread_key_create@GLIBC_2.34`). So the libraries are linked by zig
 //! (`ziglang` from PyPI), which carries stubs of every glibc version, through
@@ -33,6 +33,8 @@
 //! library with the same linker and profile, so it reuses every dependency
 //! but the core (built without the Redis store, which the C API lacks).
 //! Everything is built with `--locked` and without the caller's RUSTFLAGS.
+//! The static library goes into its archive without the standard library's
+//! debug information (`rust-objcopy --strip-debug`): 14 MB rather than 23.
 //!
 //! The suite `dist` makes the artifacts (cargo's cache makes a second run
 //! quick), then tests what a user gets:
@@ -52,10 +54,11 @@
 //!   Debian's arm64 packages (libc6, libjansson, python3) downloaded by a
 //!   private apt configuration (its own state under `target/dist-work/`; the
 //!   machine's dpkg gets no foreign architecture) and unpacked into a
-//!   sysroot: the C suite (`bindings/c/tests`) cross-compiled with Debian's
-//!   `aarch64-linux-gnu-gcc` against the aarch64 archive, the known-answer
-//!   program and `examples/c` likewise, and the aarch64 wheel's Python suite
-//!   under Debian's arm64 Python;
+//!   sysroot: the known-answer program and `examples/c` cross-compiled with
+//!   Debian's `aarch64-linux-gnu-gcc` against the aarch64 archive, the C
+//!   suite (`bindings/c/tests`) against its header and pkg-config file (and
+//!   a test-hooks build of its library, see [`c_aarch64`]), and the aarch64
+//!   wheel's Python suite under Debian's arm64 Python;
 //! - the Kotlin suite (`bindings/kotlin/src/test`) against the JAR in
 //!   `target/dist/` (the pom's `test-jar` profile: no class of src/main is
 //!   compiled), the known answer from Java with the standalone JAR, and the
