@@ -26,7 +26,7 @@ const CBINDGEN_VERSION: &str = "0.29.4";
 /// native-static-libs`), for the pkg-config file's `Libs.private`.
 const STATIC_LIBS: &str = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc";
 
-const WARNINGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror"];
+pub const WARNINGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror"];
 const CXX_WARNINGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZERS: &[&str] = &["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
 
@@ -123,6 +123,14 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// The C suite's sources (one program; `cargo xtask test dist` cross-compiles it too).
+pub fn test_sources() -> Vec<String> {
+    ["main.c", "harness.c", "test_vectors.c", "test_conventions.c", "test_counts.c", "test_tokens.c"]
+        .iter()
+        .map(|f| format!("bindings/c/tests/{f}"))
+        .collect()
+}
+
 /// Suite `c`.
 pub fn suite() -> Result<Counts, String> {
     deps::ensure(C_TOOLS)?;
@@ -138,11 +146,7 @@ pub fn suite() -> Result<Counts, String> {
     shared_library(&built, &lib)?;
     let lib = path_str(&lib)?.to_owned();
 
-    let sources: Vec<String> =
-        ["main.c", "harness.c", "test_vectors.c", "test_conventions.c", "test_counts.c", "test_tokens.c"]
-            .iter()
-            .map(|f| format!("bindings/c/tests/{f}"))
-            .collect();
+    let sources = test_sources();
     let jansson_cflags = pkg_config(&["--cflags", "jansson"])?;
     let jansson_libs = pkg_config(&["--libs", "jansson"])?;
     let build = |name: &str, extra: &[&str]| -> Result<String, String> {
@@ -279,7 +283,7 @@ fn go_test(c: &mut Command) -> Result<Counts, String> {
 }
 
 /// The workspace's version, from the root Cargo.toml's `[workspace.package]`.
-fn version() -> Result<String, String> {
+pub fn version() -> Result<String, String> {
     let text = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
     text.lines()
         .skip_while(|l| l.trim() != "[workspace.package]")
@@ -295,7 +299,7 @@ fn version() -> Result<String, String> {
 /// programs look for) and the plain name that `-luserhash` finds, each a
 /// symlink. A running program may have the old file mapped, so it is
 /// replaced, not written over.
-fn shared_library(built: &Path, lib: &Path) -> Result<(), String> {
+pub fn shared_library(built: &Path, lib: &Path) -> Result<(), String> {
     fs::create_dir_all(lib).map_err(|e| format!("{}: {e}", lib.display()))?;
     let version = version()?;
     let mut parts = version.split('.');
@@ -332,26 +336,31 @@ fn install(prefix: &Path, profile: Profile) -> Result<(), String> {
     copy(root().join("bindings/c/include/userhash.h"), include.join("userhash.h"))?;
     shared_library(&built, &lib)?;
     copy(built.join("libuserhash.a"), lib.join("libuserhash.a"))?;
-    let pc_text = format!(
-        "prefix={}\n\
-         libdir=${{prefix}}/lib\n\
-         includedir=${{prefix}}/include\n\
-         \n\
-         Name: userhash\n\
-         Description: Sign and verify who a chat or support widget's user is (HMAC-SHA256)\n\
-         Version: {}\n\
-         Cflags: -I${{includedir}}\n\
-         Libs: -L${{libdir}} -luserhash\n\
-         Libs.private: {STATIC_LIBS}\n",
-        path_str(&prefix)?,
-        version()?
-    );
+    let pc_text = pkg_config_file(path_str(&prefix)?, &version()?);
     fs::write(pc.join("userhash.pc"), pc_text).map_err(|e| e.to_string())?;
     println!(
         "xtask: installed userhash.h, libuserhash.so (and its versioned names), libuserhash.a and userhash.pc under {}",
         prefix.display()
     );
     Ok(())
+}
+
+/// `lib/pkgconfig/userhash.pc` for the library installed under `prefix`: an
+/// absolute folder (`install-c`), or `${pcfiledir}/../..` in an archive that
+/// may be unpacked anywhere (`cargo xtask dist`).
+pub fn pkg_config_file(prefix: &str, version: &str) -> String {
+    format!(
+        "prefix={prefix}\n\
+         libdir=${{prefix}}/lib\n\
+         includedir=${{prefix}}/include\n\
+         \n\
+         Name: userhash\n\
+         Description: Sign and verify who a chat or support widget's user is (HMAC-SHA256)\n\
+         Version: {version}\n\
+         Cflags: -I${{includedir}}\n\
+         Libs: -L${{libdir}} -luserhash\n\
+         Libs.private: {STATIC_LIBS}\n"
+    )
 }
 
 /// `cargo xtask install-c --prefix DIR [--debug]`

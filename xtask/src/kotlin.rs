@@ -60,12 +60,29 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
     status(&mut cmd("cargo", &build))?;
     let lib = target_dir().join(profile.dir()).join("libuserhash_ffi.so");
     let out = target_dir().join("kotlin");
-    let generated = out.join("generated");
+    generate(&lib, &out.join("generated"))?;
+    let native = out.join("native").join("linux-x86-64");
+    fs::create_dir_all(&native).map_err(|e| format!("{}: {e}", native.display()))?;
+    let to = native.join("libuserhash_ffi.so");
+    let _ = fs::remove_file(&to);
+    fs::copy(&lib, &to).map_err(|e| format!("copy {} to {}: {e}", lib.display(), to.display()))?;
+    Ok(out)
+}
+
+/// Generates the Kotlin layer from `lib` into `generated` (made anew).
+pub fn generate(lib: &Path, generated: &Path) -> Result<(), String> {
+    status(&mut generate_command(lib, generated)?)
+}
+
+/// The command that generates the Kotlin layer from `lib` into `generated`
+/// (removed first) with the crate's own `uniffi-bindgen`, which runs in the
+/// dev profile (it only reads the library's metadata, whatever the
+/// library's architecture).
+pub fn generate_command(lib: &Path, generated: &Path) -> Result<Command, String> {
     if generated.exists() {
-        fs::remove_dir_all(&generated).map_err(|e| format!("{}: {e}", generated.display()))?;
+        fs::remove_dir_all(generated).map_err(|e| format!("{}: {e}", generated.display()))?;
     }
-    // The generator runs in the dev profile (it only reads the library's metadata).
-    status(&mut cmd(
+    Ok(cmd(
         "cargo",
         &[
             "run",
@@ -82,20 +99,14 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
             "--language",
             "kotlin",
             "--out-dir",
-            path_str(&generated)?,
-            path_str(&lib)?,
+            path_str(generated)?,
+            path_str(lib)?,
         ],
-    ))?;
-    let native = out.join("native").join("linux-x86-64");
-    fs::create_dir_all(&native).map_err(|e| format!("{}: {e}", native.display()))?;
-    let to = native.join("libuserhash_ffi.so");
-    let _ = fs::remove_file(&to);
-    fs::copy(&lib, &to).map_err(|e| format!("copy {} to {}: {e}", lib.display(), to.display()))?;
-    Ok(out)
+    ))
 }
 
 /// The pom's version is the workspace's (Cargo.toml), so the JAR and the library inside agree.
-fn check_version() -> Result<String, String> {
+pub fn check_version() -> Result<String, String> {
     let cargo = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
     let version = cargo
         .lines()
@@ -119,7 +130,7 @@ fn check_version() -> Result<String, String> {
 
 /// `mvn -B` in `dir`. `cargo run` (so `cargo xtask`) puts target/debug on
 /// LD_LIBRARY_PATH, where JNA would find a library before the JAR's own.
-fn mvn(dir: &str, args: &[&str]) -> Command {
+pub fn mvn(dir: &str, args: &[&str]) -> Command {
     let mut all = vec!["-B", "--no-transfer-progress", "-f", dir];
     all.extend_from_slice(args);
     let mut c = cmd("mvn", &all);
@@ -163,7 +174,7 @@ fn surefire_counts(dir: &Path) -> Result<Counts, String> {
 }
 
 /// Runs a Maven build whose tests write Surefire reports into `reports`, and counts them.
-fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
+pub fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
     // Reports of an earlier run must not count.
     if reports.exists() {
         fs::remove_dir_all(reports).map_err(|e| format!("{}: {e}", reports.display()))?;
@@ -209,18 +220,29 @@ pub fn suite() -> Result<Counts, String> {
 /// and JNA says it took the library from the JAR.
 fn known_answer(binding: &Path, out: &Path, version: &str) -> Result<(), String> {
     let jar = binding.join(format!("target/userhash-{version}-standalone.jar"));
-    let jna = fs::read_dir(binding.join("target/runtime"))
-        .map_err(|e| format!("no JNA jar copied into bindings/kotlin/target/runtime: {e}"))?
+    let jna = jna_jar(&binding.join("target/runtime"))?;
+    known_answer_with(&jar, &jna, &out.join("known-answer"))
+}
+
+/// The JNA jar Maven copied into `runtime` (the build folder's `runtime/`).
+pub fn jna_jar(runtime: &Path) -> Result<PathBuf, String> {
+    fs::read_dir(runtime)
+        .map_err(|e| format!("no JNA jar copied into {}: {e}", runtime.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("jna-") && n.ends_with(".jar")))
-        .ok_or("no jna-*.jar in bindings/kotlin/target/runtime")?;
-    let classes = out.join("known-answer");
-    fs::create_dir_all(&classes).map_err(|e| format!("{}: {e}", classes.display()))?;
-    let (jar, jna, classes) = (path_str(&jar)?, path_str(&jna)?, path_str(&classes)?);
+        .ok_or_else(|| format!("no jna-*.jar in {}", runtime.display()))
+}
+
+/// KnownAnswer.java, compiled into `classes` and run with only the standalone
+/// `jar` and `jna` on its classpath, prints SPEC §1.1's known answer with the
+/// library JNA took from the JAR.
+pub fn known_answer_with(jar: &Path, jna: &Path, classes: &Path) -> Result<(), String> {
+    fs::create_dir_all(classes).map_err(|e| format!("{}: {e}", classes.display()))?;
+    let (jar, jna, classes) = (path_str(jar)?, path_str(jna)?, path_str(classes)?);
     status(&mut cmd("javac", &["-d", classes, "-cp", jar, "bindings/kotlin/known-answer/KnownAnswer.java"]))?;
     let classpath = format!("{classes}:{jar}:{jna}");
     let mut run = cmd("java", &["-Djna.debug_load=true", "-cp", &classpath, "KnownAnswer"]);
-    run.env_remove("LD_LIBRARY_PATH").current_dir(out);
+    run.env_remove("LD_LIBRARY_PATH").current_dir(classes);
     println!("$ java -cp {classpath} KnownAnswer");
     let output = run.output().map_err(|e| format!("cannot run java: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);

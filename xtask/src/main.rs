@@ -10,10 +10,13 @@
 //! - `cargo xtask demo`: the `userhash demo` of SPEC §7, built in release mode;
 //! - `cargo xtask swift-test`, `xcframework`: the Swift package's suite alone,
 //!   and its XCFramework for iOS and macOS (on a Mac).
+//! - `cargo xtask dist`: the wheels, JARs and C archives for Linux x86_64 and
+//!   aarch64 in `target/dist/` (dist.rs).
 
 mod browser;
 mod c;
 mod deps;
+mod dist;
 mod ffi_names;
 mod fuzz;
 mod interop_jwt;
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Some("c-header") => c::write_header(),
         Some("bench-c") => c::bench(),
         Some("install-kotlin") => kotlin::install(),
+        Some("dist") => dist::command(&args[1..]),
         Some("bench-kotlin") => kotlin::bench(&args[1..]),
         Some("swift-test") => swift::test_command(),
         Some("xcframework") => swift::xcframework(),
@@ -66,7 +70,7 @@ usage: cargo xtask <command>
 
 commands:
   test [SUITE...]  run every test suite (or the named ones: vectors, rust, ffi-names, interop,
-                   python, c, c-examples, fuzz, kotlin, swift, browser), installing missing
+                   python, c, c-examples, fuzz, kotlin, swift, browser, dist), installing missing
                    interpreters, libraries, the JDK, Maven, redis-server and
                    Chromium with apt-get, and Rust nightly and cargo-fuzz (fuzz);
                    without `swift` on PATH, on Debian as root,
@@ -96,6 +100,10 @@ commands:
   c-header         regenerate bindings/c/include/userhash.h with the pinned cbindgen
   install-kotlin   build the Kotlin JAR with a release build of the library inside and
                    install it into the local Maven repository (dev.userhash:userhash)
+  dist             the artifacts a user installs without Rust, in target/dist/: Python
+                   wheels (manylinux_2_17, x86_64 and aarch64) and sdist, the JAR with
+                   both architectures' libraries and its standalone twin, C archives
+                   userhash-VERSION-linux-{x86_64,aarch64}.tar.gz, and SHA256SUMS
   bench-kotlin [JMH ARGS...]
                    the Kotlin benchmark (JMH): signIdentifier, verifyIdentifier,
                    Verifier.verifyUrl, IdentitySigner.sign against javax.crypto.Mac

@@ -27,6 +27,7 @@ const SUITES: &[Suite] = &[
     ("kotlin", || crate::kotlin::suite().map(Outcome::Ran)),
     ("swift", crate::swift::suite),
     ("browser", || crate::browser::suite().map(Outcome::Ran)),
+    ("dist", || crate::dist::suite().map(Outcome::Ran)),
 ];
 
 /// `cargo xtask test [SUITE...]`
