@@ -37,16 +37,22 @@ package's README:
   layer writes it as a byte: ``"false"`` fails with ``struct.error``, ``2``
   with Rust's backtrace);
 - ``str(error)`` is the core's message (uniffi 0.32 gives Python errors no
-  ``Display``).
+  ``Display``);
+- at exit, the interpreter waits until no thread of tokio's is inside
+  Python (a process that ends right after an ``await`` would otherwise
+  abort, see ``_let_rust_threads_leave_python``).
 
 No object, error or message ever shows a secret.
 """
 
 from __future__ import annotations
 
+import atexit
 import collections.abc
 import re
+import sys
 import threading
+import time
 import typing
 
 from ._native import userhash_ffi as _ffi
@@ -962,3 +968,37 @@ class Ed25519KeyPair(_ffi.Ed25519KeyPair):
         """A new pair from the operating system's CSPRNG; ``kid``, when given, is written into both JWKs."""
         return typing.cast(Ed25519KeyPair, super().generate(_optional_text(kid, "kid", _KID)))
 
+
+# --- exit: no thread of Rust's left inside Python ---------------------------------------------------
+
+
+def _rust_threads_in_python() -> bool:
+    """Whether a thread that Rust made (one of tokio's) is running Python
+    code right now: the generated module's callbacks, through which Rust
+    calls a store written in Python or wakes an awaiting coroutine. Such a
+    thread has no Python frame below the generated module's."""
+    generated = vars(_ffi)
+    for frame in sys._current_frames().values():
+        while frame.f_back is not None:
+            frame = frame.f_back
+        if frame.f_globals is generated:
+            return True
+    return False
+
+
+@atexit.register
+def _let_rust_threads_leave_python() -> None:
+    """Waits, at exit, until no thread of Rust's is inside Python.
+
+    An awaited verification is finished by a tokio thread that calls into
+    Python (uniffi's continuation callback, which wakes the event loop; a
+    store written in Python). The event loop can finish the program while
+    that thread is still inside the callback, waiting for the GIL; once the
+    interpreter is finalizing, CPython (3.13 and older) ends such a thread
+    with ``pthread_exit``, whose unwinding through Rust's frames aborts the
+    process ("FATAL: exception not rethrown"). Atexit handlers run before
+    finalizing starts: here the GIL is let go until those threads are out.
+    A store written in Python that is still answering is waited for, as
+    Python waits for its own threads."""
+    while _rust_threads_in_python():
+        time.sleep(0.001)
