@@ -80,33 +80,8 @@ pub fn is_jws_signing_input(text: &str) -> bool {
     if header.len() < 14 {
         return false;
     }
-    let Some(bytes) = lax_base64(header) else { return false };
+    let Some(bytes) = crate::lax_base64::decode(header) else { return false };
     matches!(serde_json::from_slice::<serde_json::Value>(&bytes), Ok(serde_json::Value::Object(m)) if m.contains_key("alg"))
-}
-
-/// Base64 in either alphabet, padding optional, leftover bits ignored.
-fn lax_base64(text: &str) -> Option<Vec<u8>> {
-    use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
-    use base64::Engine as _;
-    const LAX: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::URL_SAFE,
-        GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
-    );
-    if !text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'=')) {
-        return None;
-    }
-    let url_safe: String = text
-        .trim_end_matches('=')
-        .chars()
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            c => c,
-        })
-        .collect();
-    LAX.decode(url_safe).ok()
 }
 
 /// Whether `text` is `email|timestamp|org_id|nonce` with every field within

@@ -50,6 +50,7 @@ mod error;
 mod identifier;
 mod identity;
 pub mod jwt;
+mod lax_base64;
 pub mod mac;
 pub mod nonce;
 mod secret;

@@ -5,7 +5,8 @@
 //! no prompt: the library-made tokens in jwt.json are those versions'.
 
 use crate::deps::{self, Tool};
-use crate::run::{cmd, counted, root, status, Counts};
+use crate::run::{cmd, root, status, Counts};
+use crate::suites::{run_checkers, Checker};
 
 /// The venv with tests/interop/python/jwt-requirements.txt (kept between
 /// runs: pip leaves pinned versions that are already there).
@@ -22,27 +23,14 @@ pub fn run(total: &mut Counts, errors: &mut Vec<String>) {
         return;
     }
     let python = format!("{VENV}/bin/python");
-    let runs: [(&str, &[&str], Option<&str>); 5] = [
+    let runs: [Checker; 5] = [
         (&python, &["tests/interop/python/jwt_check.py", "tests/vectors"], None),
         ("node", &["tests/interop/node/jwt/check.mjs", "tests/vectors"], None),
         ("go", &["run", ".", "../../../vectors"], Some("tests/interop/go/jwt")),
         ("php", &["tests/interop/php/jwt.php", "tests/vectors"], None),
         ("ruby", &["tests/interop/ruby/jwt.rb", "tests/vectors"], None),
     ];
-    for (program, args, dir) in runs {
-        let mut c = cmd(program, args);
-        if let Some(dir) = dir {
-            c.current_dir(root().join(dir));
-        }
-        c.env("GOTOOLCHAIN", "local");
-        match counted(&mut c) {
-            Ok(n) => {
-                total.passed += n.passed;
-                total.failed += n.failed;
-            }
-            Err(e) => errors.push(e),
-        }
-    }
+    run_checkers(&runs, total, errors);
 }
 
 fn install() -> Result<(), String> {

@@ -82,37 +82,12 @@ pub fn generate_command(lib: &Path, generated: &Path) -> Result<Command, String>
     if generated.exists() {
         fs::remove_dir_all(generated).map_err(|e| format!("{}: {e}", generated.display()))?;
     }
-    Ok(cmd(
-        "cargo",
-        &[
-            "run",
-            "-q",
-            "-p",
-            "userhash-ffi",
-            "--features",
-            "bindgen",
-            "--bin",
-            "uniffi-bindgen",
-            "--",
-            "generate",
-            "--no-format",
-            "--language",
-            "kotlin",
-            "--out-dir",
-            path_str(generated)?,
-            path_str(lib)?,
-        ],
-    ))
+    crate::bindgen::command("kotlin", lib, generated, None)
 }
 
 /// The pom's version is the workspace's (Cargo.toml), so the JAR and the library inside agree.
 pub fn check_version() -> Result<String, String> {
-    let cargo = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let version = cargo
-        .lines()
-        .skip_while(|l| l.trim() != "[workspace.package]")
-        .find_map(|l| l.trim().strip_prefix("version = \"")?.strip_suffix('"'))
-        .ok_or("no version in [workspace.package] of Cargo.toml")?;
+    let version = crate::run::VERSION;
     let pom = fs::read_to_string(root().join("bindings/kotlin/pom.xml")).map_err(|e| e.to_string())?;
     let line = format!("<version>{version}</version>");
     let project_version = pom.lines().map(str::trim).find(|l| l.starts_with("<version>"));
@@ -138,41 +113,6 @@ pub fn mvn(dir: &str, args: &[&str]) -> Command {
     c
 }
 
-/// Adds up Surefire's XML reports in `dir`; a skipped test, or no test, is a failure.
-fn surefire_counts(dir: &Path) -> Result<Counts, String> {
-    let mut counts = Counts::default();
-    let (mut tests, mut skipped) = (0u64, 0u64);
-    let entries = fs::read_dir(dir).map_err(|e| format!("no Surefire reports in {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if !(name.starts_with("TEST-") && name.ends_with(".xml")) {
-            continue;
-        }
-        let xml = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let start = xml.find("<testsuite ").ok_or_else(|| format!("{name}: no <testsuite>"))?;
-        let head = &xml[start..start + xml[start..].find('>').unwrap_or(0)];
-        let attr = |key: &str| -> Result<u64, String> {
-            let pattern = format!(" {key}=\"");
-            let at = head.find(&pattern).ok_or_else(|| format!("{name}: no {key} attribute"))? + pattern.len();
-            head[at..].split('"').next().unwrap_or("").parse().map_err(|e| format!("{name}: {key}: {e}"))
-        };
-        let (t, f, e, s) = (attr("tests")?, attr("failures")?, attr("errors")?, attr("skipped")?);
-        tests += t;
-        skipped += s;
-        counts.failed += f + e;
-        counts.passed += t - f - e - s;
-    }
-    println!("surefire ({}): {} passed, {} failed, {skipped} skipped", dir.display(), counts.passed, counts.failed);
-    if tests == 0 {
-        return Err(format!("Surefire ran no test in {}", dir.display()));
-    }
-    if skipped > 0 {
-        return Err(format!("{skipped} test(s) skipped in {}; every test must run", dir.display()));
-    }
-    Ok(counts)
-}
-
 /// Runs a Maven build whose tests write Surefire reports into `reports`, and counts them.
 pub fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
     // Reports of an earlier run must not count.
@@ -180,14 +120,9 @@ pub fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
         fs::remove_dir_all(reports).map_err(|e| format!("{}: {e}", reports.display()))?;
     }
     let run = status(&mut c);
-    let counts = surefire_counts(reports);
+    let counts = crate::surefire::counts(reports);
     run?;
     counts
-}
-
-fn add(total: &mut Counts, n: Counts) {
-    total.passed += n.passed;
-    total.failed += n.failed;
 }
 
 /// Suite `kotlin`.
@@ -201,17 +136,14 @@ pub fn suite() -> Result<Counts, String> {
     let mut total = Counts::default();
 
     let binding = root().join("bindings/kotlin");
-    add(
-        &mut total,
-        maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?,
-    );
+    total += maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?;
 
     known_answer(&binding, &out, &version)?;
-    add(&mut total, Counts { passed: 1, failed: 0 });
+    total += Counts::ONE;
 
     // The example is a user's project: the installed artifact, nothing from this tree.
     let example = root().join("examples/kotlin");
-    add(&mut total, maven_tests(mvn("examples/kotlin", &["verify"]), &example.join("target/surefire-reports"))?);
+    total += maven_tests(mvn("examples/kotlin", &["verify"]), &example.join("target/surefire-reports"))?;
     Ok(total)
 }
 

@@ -47,8 +47,7 @@ pub fn test_all(only: &[String]) -> Result<(), String> {
         let start = Instant::now();
         match suite() {
             Ok(Outcome::Ran(c)) => {
-                total.passed += c.passed;
-                total.failed += c.failed;
+                total += c;
                 summary.push(format!("  {name:<8} {:>5} passed  {:>6.1}s", c.passed, start.elapsed().as_secs_f64()));
             }
             // CI's machine can run every suite: there a skip would hide a
@@ -102,7 +101,7 @@ fn in_ci() -> bool {
 fn vectors_fresh() -> Result<Counts, String> {
     deps::ensure(&[deps::Tool { program: "python3", package: "python3" }])?;
     status(&mut cmd("python3", &["tests/vectors/generate.py", "--check"]))?;
-    Ok(Counts { passed: 1, failed: 0 })
+    Ok(Counts::ONE)
 }
 
 /// Every Rust test of the workspace, doc tests included. The workspace build
@@ -119,7 +118,7 @@ fn interop() -> Result<Counts, String> {
     deps::ensure(INTEROP_TOOLS)?;
     let mut total = Counts::default();
     let mut errors = Vec::new();
-    let runs: [(&str, &[&str], Option<&str>); 6] = [
+    let runs: [Checker; 6] = [
         ("php", &["tests/interop/php/check.php", "tests/vectors"], None),
         ("node", &["tests/interop/node/check.js", "tests/vectors"], None),
         ("ruby", &["tests/interop/ruby/check.rb", "tests/vectors"], None),
@@ -127,7 +126,24 @@ fn interop() -> Result<Counts, String> {
         ("go", &["run", ".", "../../vectors"], Some("tests/interop/go")),
         ("python3", &["tests/interop/python/check.py", "tests/vectors"], None),
     ];
-    for (program, args, dir) in runs {
+    run_checkers(&runs, &mut total, &mut errors);
+    // The JWT tokens (jwt.json) with PyJWT, jose, golang-jwt, PHP and Ruby.
+    crate::interop_jwt::run(&mut total, &mut errors);
+    if errors.is_empty() {
+        Ok(total)
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// A checker of `tests/interop`: the program, its arguments, and the folder
+/// it runs in (the workspace root when `None`).
+pub type Checker<'a> = (&'a str, &'a [&'a str], Option<&'a str>);
+
+/// Runs every checker, adding its counts to `total` or its failure to
+/// `errors`: one that fails does not stop the others.
+pub fn run_checkers(checkers: &[Checker], total: &mut Counts, errors: &mut Vec<String>) {
+    for (program, args, dir) in checkers {
         let mut c = cmd(program, args);
         if let Some(dir) = dir {
             c.current_dir(root().join(dir));
@@ -135,19 +151,9 @@ fn interop() -> Result<Counts, String> {
         // Never let `go` fetch a toolchain: the machine's own must do.
         c.env("GOTOOLCHAIN", "local");
         match counted(&mut c) {
-            Ok(n) => {
-                total.passed += n.passed;
-                total.failed += n.failed;
-            }
+            Ok(n) => *total += n,
             Err(e) => errors.push(e),
         }
-    }
-    // The JWT tokens (jwt.json) with PyJWT, jose, golang-jwt, PHP and Ruby.
-    crate::interop_jwt::run(&mut total, &mut errors);
-    if errors.is_empty() {
-        Ok(total)
-    } else {
-        Err(errors.join("; "))
     }
 }
 

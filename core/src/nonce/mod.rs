@@ -77,18 +77,11 @@
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
-#[cfg(feature = "redis")]
-mod redis_async;
-#[cfg(feature = "redis")]
-mod redis_check;
-#[cfg(feature = "redis")]
-mod redis_options;
 
 #[cfg(feature = "redis")]
-pub use self::redis::RedisNonceStore;
-#[cfg(feature = "redis")]
-pub use self::redis_options::{
-    RedisOptions, DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PREFIX, DEFAULT_WAIT_TIMEOUT,
+pub use self::redis::{
+    RedisNonceStore, RedisOptions, DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PREFIX,
+    DEFAULT_WAIT_TIMEOUT,
 };
 pub use memory::{MemoryNonceStore, DEFAULT_CAPACITY};
 

@@ -1,24 +1,14 @@
-//! The commands of SPEC §5.1: their flags, their help, and what each prints.
+//! The command line of SPEC §5.1 as clap reads it: the commands, their
+//! flags and their help. What each command does is in `commands.rs` (and
+//! `tokens.rs`); the token commands' flags are in `token_args.rs`.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use serde::Serialize;
-use userhash::{
-    check_timestamp, diagnose, diagnose_url, sign_identifier, verify_identifier, widget_url, Diagnosis, IdentitySigner,
-    RedisNonceStore, RedisOptions, Secret, SignedIdentity, SignedInput, VerifiedIdentity, Verifier,
-};
 
-use crate::demo;
-use crate::output::{to_stderr, Failure, REJECTED};
-use crate::secrets::{self, Scheme};
-use crate::tokens::{self, KeygenArgs, SignTokenArgs, TokenCheckArgs, VerifyTokenArgs};
+use crate::token_args::{KeygenArgs, SignTokenArgs, TokenCheckArgs, VerifyTokenArgs};
 
 const ABOUT: &str = "Sign and verify who an embedded chat widget's user is (HMAC-SHA256), \
 find out why a hash does not match, and run a local end-to-end demo.";
@@ -61,18 +51,18 @@ pub struct Cli {
     /// for identifier hashes, USERHASH_SECRET for signed identities): one per line, the current
     /// one first, then previous ones still accepted; at most 64 KiB
     #[arg(long, global = true, value_name = "FILE")]
-    secret_file: Option<PathBuf>,
+    pub(crate) secret_file: Option<PathBuf>,
 
     /// Refused: a secret on the command line shows in `ps` and shell history.
     #[arg(long, global = true, hide = true, value_name = "SECRET")]
-    secret: Option<OsString>,
+    pub(crate) secret: Option<OsString>,
 
     #[command(subcommand)]
-    command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {
+pub(crate) enum Command {
     /// Print the identifier hash of --identifier (SPEC §1.1): hex(HMAC-SHA256(secret, identifier))
     #[command(after_help = IDENTIFIER_SECRET_HELP_SIGN)]
     SignIdentifier {
@@ -238,19 +228,19 @@ Examples:
   userhash diagnose --token \"$TOKEN\" --org org_123    # Bearer prefix, cut, base64 secret, ms, kid";
 
 #[derive(Args, Debug)]
-struct IdentityArgs {
+pub(crate) struct IdentityArgs {
     /// The organization's id
     #[arg(long, value_name = "ORG")]
-    org: String,
+    pub(crate) org: String,
     /// The logged-in user's email, signed exactly as given
     #[arg(long, value_name = "EMAIL")]
-    email: String,
+    pub(crate) email: String,
     /// Sign at this Unix time in milliseconds instead of now (with --nonce)
     #[arg(long, value_name = "MS", requires = "nonce")]
-    timestamp: Option<String>,
+    pub(crate) timestamp: Option<String>,
     /// Sign with this nonce instead of a fresh UUID v4 (with --timestamp; a reused nonce is a replay)
     #[arg(long, value_name = "N", requires = "timestamp")]
-    nonce: Option<String>,
+    pub(crate) nonce: Option<String>,
 }
 
 /// Where a verifying command remembers nonces.
@@ -260,298 +250,59 @@ pub(crate) struct StoreArgs {
     /// with every other verifier on it; the password, if any, comes from USERHASH_REDIS_PASSWORD.
     /// With --redis-cluster, a node of the cluster (repeat it for more nodes)
     #[arg(long, value_name = "URL")]
-    redis: Vec<String>,
+    pub(crate) redis: Vec<String>,
     /// The --redis URLs are nodes of a Redis Cluster
     #[arg(long, requires = "redis")]
-    redis_cluster: bool,
+    pub(crate) redis_cluster: bool,
     /// The Redis ACL user (its password from USERHASH_REDIS_PASSWORD)
     #[arg(long, value_name = "USER", requires = "redis")]
-    redis_user: Option<String>,
+    pub(crate) redis_user: Option<String>,
     /// Trust only the CA certificates in this PEM file for a rediss:// server, not the system's
     #[arg(long, value_name = "FILE", requires = "redis")]
-    redis_ca_file: Option<PathBuf>,
+    pub(crate) redis_ca_file: Option<PathBuf>,
     /// Accept a nonce only once this many replicas have it (Redis WAIT); fewer is StoreUnavailable
     #[arg(long, value_name = "N", requires = "redis")]
-    redis_wait_replicas: Option<u32>,
+    pub(crate) redis_wait_replicas: Option<u32>,
     /// How long to wait for those replicas (default 200)
     #[arg(long, value_name = "MS", requires = "redis_wait_replicas")]
-    redis_wait_timeout_ms: Option<u64>,
+    pub(crate) redis_wait_timeout_ms: Option<u64>,
 }
-
-impl StoreArgs {
-    /// The verifier with its store: its own memory store, or Redis.
-    fn apply(&self, verifier: Verifier) -> Result<Verifier, Failure> {
-        Ok(match self.store()? {
-            Some(store) => verifier.with_nonce_store(store),
-            None => verifier,
-        })
-    }
-
-    /// The Redis nonce store the flags describe, if any.
-    pub(crate) fn store(&self) -> Result<Option<Arc<dyn userhash::NonceStore>>, Failure> {
-        if self.redis.is_empty() {
-            return Ok(None);
-        }
-        if self.redis.iter().any(|url| RedisNonceStore::url_has_password(url)) {
-            return Err(Failure::usage(
-                "--redis: a password in the URL is refused (argv shows in `ps` and shell history); \
-                 give the URL without it and set USERHASH_REDIS_PASSWORD",
-            ));
-        }
-        if self.redis.len() > 1 && !self.redis_cluster {
-            return Err(Failure::usage(
-                "--redis is given more than once: several URLs are the nodes of one Redis Cluster, so add \
-                 --redis-cluster (or give one URL)",
-            ));
-        }
-        let mut options = RedisOptions::default();
-        if let Some(password) = std::env::var_os(REDIS_PASSWORD_ENV) {
-            let password = password
-                .into_string()
-                .map_err(|_| Failure::usage(format!("{REDIS_PASSWORD_ENV} is not valid UTF-8")))?;
-            options = options.password(password);
-        }
-        if let Some(user) = &self.redis_user {
-            if std::env::var_os(REDIS_PASSWORD_ENV).is_none() {
-                return Err(Failure::usage(format!(
-                    "--redis-user {user} needs its password in {REDIS_PASSWORD_ENV} (Redis logs a user in only \
-                     with a password)"
-                )));
-            }
-            options = options.username(user);
-        }
-        if let Some(file) = &self.redis_ca_file {
-            options = options.ca_file(file);
-        }
-        if let Some(replicas) = self.redis_wait_replicas {
-            let timeout =
-                self.redis_wait_timeout_ms.map_or(userhash::nonce::DEFAULT_WAIT_TIMEOUT, Duration::from_millis);
-            options = options.wait_for_replicas(replicas, timeout);
-        }
-        let store = if self.redis_cluster {
-            RedisNonceStore::cluster(&self.redis, options)
-        } else {
-            RedisNonceStore::with_options(&self.redis[0], options)
-        };
-        Ok(Some(Arc::new(store.map_err(Failure::input)?)))
-    }
-}
-
-const REDIS_PASSWORD_ENV: &str = "USERHASH_REDIS_PASSWORD";
 
 #[derive(Args, Debug)]
-struct DiagnoseArgs {
+pub(crate) struct DiagnoseArgs {
     /// The identifier an identifier hash was expected over
     #[arg(long, value_name = "ID", conflicts_with_all = ["email", "url", "token"])]
-    identifier: Option<String>,
+    pub(crate) identifier: Option<String>,
     /// A JWT identity token that is refused: why (with the keys and options of verify-token)
     #[arg(long, value_name = "TOKEN", conflicts_with_all = ["email", "url", "hash", "timestamp", "nonce"])]
-    token: Option<String>,
+    pub(crate) token: Option<String>,
     /// With --token: check as if the clock read MS (Unix milliseconds)
     #[arg(long, value_name = "MS", requires = "token")]
-    now: Option<u64>,
+    pub(crate) now: Option<u64>,
     #[command(flatten)]
-    token_check: TokenCheckArgs,
+    pub(crate) token_check: TokenCheckArgs,
     /// The email of a signed identity
     #[arg(long, value_name = "EMAIL", conflicts_with = "url")]
-    email: Option<String>,
+    pub(crate) email: Option<String>,
     /// The timestamp as received (its exact digits)
     #[arg(long, value_name = "MS", conflicts_with = "url")]
-    timestamp: Option<String>,
+    pub(crate) timestamp: Option<String>,
     /// The org id
     #[arg(long, value_name = "ORG", conflicts_with = "url")]
-    org: Option<String>,
+    pub(crate) org: Option<String>,
     /// The nonce
     #[arg(long, value_name = "N", conflicts_with = "url")]
-    nonce: Option<String>,
+    pub(crate) nonce: Option<String>,
     /// A whole widget URL (or its query): its signed fields and its user_hash
     #[arg(long, value_name = "URL")]
-    url: Option<String>,
+    pub(crate) url: Option<String>,
     /// The hash that failed (with --url: instead of the URL's user_hash)
     #[arg(long, value_name = "HASH", required_unless_present_any = ["url", "token"])]
-    hash: Option<String>,
+    pub(crate) hash: Option<String>,
 }
 
 fn parse_param(text: &str) -> Result<(String, String), String> {
     text.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).ok_or_else(|| format!("`{text}` is not KEY=VALUE"))
-}
-
-/// Runs the parsed command; `Ok` carries the exit code of a command that
-/// finished without an error of its own (0, or 1 for `invalid`).
-pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    if cli.secret.is_some() {
-        return Err(Failure::usage(
-            "--secret is refused: a secret on the command line shows in `ps` and shell history; \
-             set USERHASH_SECRET (USERHASH_IDENTIFIER_SECRET for identifier hashes) or pass --secret-file FILE",
-        ));
-    }
-    secrets::check_environment()?;
-    let file = cli.secret_file.as_deref();
-    match cli.command {
-        Command::Demo { addr, store } => {
-            demo::run(addr, secrets::load_optional(Scheme::Identity, file)?, |verifier| store.apply(verifier))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::SignIdentifier { identifier } => {
-            let secrets = secrets::load(Scheme::Identifier, file)?;
-            let hash = sign_identifier(&secrets[0], &identifier).map_err(Failure::input)?;
-            print_line(&hash)
-        }
-        Command::VerifyIdentifier { identifier, hash } => {
-            let secrets = secrets::load(Scheme::Identifier, file)?;
-            for secret in &secrets {
-                if verify_identifier(secret, &identifier, &hash).map_err(Failure::input)? {
-                    return print_line("valid");
-                }
-            }
-            print_line("invalid")?;
-            to_stderr(
-                "Mismatch: the hash is not the identifier hash of this identifier under any configured secret; \
-                 `userhash diagnose --identifier ... --hash ...` names the usual causes",
-            );
-            Ok(ExitCode::from(REJECTED))
-        }
-        Command::SignIdentity { identity } => {
-            let signed = sign(&secrets::load(Scheme::Identity, file)?[0], &identity)?;
-            print_json(&IdentityJson::from(&signed))
-        }
-        Command::WidgetUrl { base, identity, name, params } => {
-            let signed = sign(&secrets::load(Scheme::Identity, file)?[0], &identity)?;
-            let url = widget_url(&base, &signed, name.as_deref(), params).map_err(Failure::input)?;
-            print_line(&url)
-        }
-        Command::VerifyUrl { url, org, now, tolerance_ms, store } => {
-            let secrets = secrets::load(Scheme::Identity, file)?;
-            let verifier = Verifier::new(secrets, &org).map_err(Failure::input)?.with_tolerance_ms(tolerance_ms);
-            let verifier = store.apply(verifier)?;
-            let result = match now {
-                Some(now) => verifier.verify_url_at(&url, now),
-                None => verifier.verify_url(&url),
-            };
-            let identity = result.map_err(Failure::rejection)?;
-            print_json(&VerifiedJson::from(&identity))
-        }
-        Command::Keygen(args) => tokens::keygen(args),
-        Command::SignToken(args) => tokens::sign_token(args, file),
-        Command::VerifyToken(args) => tokens::verify_token(args, file),
-        Command::Diagnose(args) if args.token.is_some() => {
-            let token = args.token.as_deref().unwrap_or_default();
-            tokens::diagnose_token(token, args.org.as_deref(), args.now, &args.token_check, file)
-        }
-        Command::Diagnose(args) => {
-            // An identifier hash is diagnosed under the identifier hash's secret.
-            let scheme = if args.identifier.is_some() { Scheme::Identifier } else { Scheme::Identity };
-            run_diagnose(secrets::load(scheme, file)?, args)
-        }
-    }
-}
-
-fn sign(secret: &Secret, args: &IdentityArgs) -> Result<SignedIdentity, Failure> {
-    let signer = IdentitySigner::new(secret.clone(), &args.org).map_err(Failure::input)?;
-    let result = match (&args.timestamp, &args.nonce) {
-        (Some(timestamp), Some(nonce)) => {
-            let timestamp_ms = check_timestamp(timestamp).map_err(Failure::input)?;
-            signer.sign_at(&args.email, timestamp_ms, nonce)
-        }
-        // clap makes --timestamp and --nonce come together.
-        _ => signer.sign(&args.email),
-    };
-    result.map_err(Failure::input)
-}
-
-fn run_diagnose(secrets: Vec<Secret>, args: DiagnoseArgs) -> Result<ExitCode, Failure> {
-    let diagnosis = match &args.url {
-        Some(url) => diagnose_url(secrets, url, args.hash.as_deref()),
-        None => {
-            let signed = SignedInput {
-                identifier: args.identifier,
-                email: args.email,
-                timestamp: args.timestamp,
-                org_id: args.org,
-                nonce: args.nonce,
-            };
-            diagnose(secrets, &signed, args.hash.as_deref().unwrap_or_default())
-        }
-    }
-    .map_err(Failure::input)?;
-    let mut text = String::new();
-    match &diagnosis {
-        Diagnosis::Explained { causes } => {
-            for cause in causes {
-                text.push_str(&format!("{}: {cause}\n", cause.name()));
-            }
-        }
-        other => text.push_str(&format!("{}: {other}\n", other.name())),
-    }
-    print_text(&text)?;
-    Ok(if matches!(diagnosis, Diagnosis::Matches) { ExitCode::SUCCESS } else { ExitCode::from(REJECTED) })
-}
-
-/// `sign-identity`'s object, in SPEC §5.1's order and names (the URL's).
-#[derive(Serialize)]
-struct IdentityJson<'a> {
-    email: &'a str,
-    timestamp: String,
-    #[serde(rename = "orgId")]
-    org_id: &'a str,
-    nonce: &'a str,
-    user_hash: &'a str,
-}
-
-impl<'a> From<&'a SignedIdentity> for IdentityJson<'a> {
-    fn from(id: &'a SignedIdentity) -> Self {
-        IdentityJson {
-            email: &id.email,
-            timestamp: id.timestamp(),
-            org_id: &id.org_id,
-            nonce: &id.nonce,
-            user_hash: &id.user_hash,
-        }
-    }
-}
-
-/// `verify-url`'s object: the verified identity with the API's field names.
-#[derive(Serialize)]
-struct VerifiedJson<'a> {
-    email: &'a str,
-    org_id: &'a str,
-    timestamp_ms: u64,
-    nonce: &'a str,
-    name: Option<&'a str>,
-    params: &'a std::collections::BTreeMap<String, String>,
-    key_index: usize,
-}
-
-impl<'a> From<&'a VerifiedIdentity> for VerifiedJson<'a> {
-    fn from(id: &'a VerifiedIdentity) -> Self {
-        VerifiedJson {
-            email: &id.email,
-            org_id: &id.org_id,
-            timestamp_ms: id.timestamp_ms,
-            nonce: &id.nonce,
-            name: id.name.as_deref(),
-            params: &id.params,
-            key_index: id.key_index,
-        }
-    }
-}
-
-pub(crate) fn print_json(value: &impl Serialize) -> Result<ExitCode, Failure> {
-    let text = serde_json::to_string(value).map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
-    print_line(&text)
-}
-
-pub(crate) fn print_line(line: &str) -> Result<ExitCode, Failure> {
-    print_text(&format!("{line}\n"))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is an error, not a panic.
-pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::usage(format!("cannot write to stdout: {e}")))
 }
 
 #[cfg(test)]
@@ -561,23 +312,5 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn a_password_in_a_redis_url_is_seen() {
-        let has_password = userhash::RedisNonceStore::url_has_password;
-        for url in [
-            "redis://:pw@h",
-            "redis://user:pw@h:6379/0",
-            "redis://u:p%40ss@h",
-            "redis://u:p@ss@h",
-            "redis+unix:///tmp/r.sock?pass=pw",
-            "unix:///tmp/r.sock?user=u&pass=pw",
-        ] {
-            assert!(has_password(url), "{url}");
-        }
-        for url in ["redis://h", "redis://user@h", "redis://h/0?x=a:b@c", "redis+unix:///tmp/r.sock", "redis://:@h"] {
-            assert!(!has_password(url), "{url}");
-        }
     }
 }

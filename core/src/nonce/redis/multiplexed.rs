@@ -10,8 +10,9 @@ use std::sync::Arc;
 use redis::aio::ConnectionLike;
 use redis::{AsyncConnectionConfig, RedisError, RedisResult};
 
-use super::redis::{Phase, Shared, Topology};
-use super::redis_check::{Check, Failure};
+use super::check::{Check, Failure};
+use super::wording::Phase;
+use super::{Shared, Topology};
 use crate::error::Result;
 
 /// One tokio worker thread (and timers, sockets) for the store's async
@@ -213,14 +214,14 @@ fn is_closed(e: &RedisError) -> bool {
 }
 
 #[cfg(feature = "async")]
-impl super::AsyncNonceStore for super::RedisNonceStore {
+impl crate::nonce::AsyncNonceStore for super::RedisNonceStore {
     fn check_and_insert_async<'a>(
         &'a self,
         org_id: &'a str,
         nonce: &'a str,
         expires_at_ms: u64,
         now_ms: u64,
-    ) -> super::BoxFuture<'a, Result<bool>> {
+    ) -> crate::nonce::BoxFuture<'a, Result<bool>> {
         let check = self.shared().check(org_id, nonce, expires_at_ms, now_ms);
         Box::pin(async move {
             let shared = self.shared().clone();
