@@ -3,15 +3,22 @@
 //! their own ([`secrets::read_secret_file`], [`secrets::parse_secret_file`]).
 //!
 //! Secrets come from the environment (`USERHASH_SECRET` for the signed
-//! identity, `USERHASH_IDENTIFIER_SECRET` for the identifier hash: one secret
-//! per scheme) or `--secret-file`, never from argv. Results go to stdout
+//! identity, `USERHASH_IDENTIFIER_SECRET` for the identifier hash,
+//! `USERHASH_TOKEN_SECRET` for HS256 tokens: one secret per scheme) or
+//! `--secret-file`, never from argv; an Ed25519 private key from a file. Results go to stdout
 //! (JSON where the spec says so), reasons to stderr with the variant name
 //! first. Exit 0: signed or valid; 1: rejected; 2: a usage or input error.
 
-pub mod cli;
+pub mod args;
+pub mod commands;
 mod demo;
+mod keys;
 pub mod output;
 pub mod secrets;
+mod store;
+mod token_args;
+mod tokens;
+mod views;
 
 use std::process::ExitCode;
 
@@ -24,8 +31,8 @@ pub fn main(stdout_at_start: Option<i32>) -> ExitCode {
     if let Err(failure) = output::check_stdout(stdout_at_start) {
         return failure.report();
     }
-    let args = cli::Cli::parse();
-    match cli::run(args) {
+    let args = args::Cli::parse();
+    match commands::run(args) {
         Ok(code) => code,
         Err(failure) => failure.report(),
     }

@@ -8,7 +8,9 @@
 //! user-chosen identifiers with its identity secret lets any user log in as
 //! any email. So the identifier commands read `USERHASH_IDENTIFIER_SECRET`
 //! and never fall back to `USERHASH_SECRET`, and a configuration that gives
-//! both schemes the same secret is refused.
+//! two schemes the same secret is refused. JWT identity tokens (SPEC §8)
+//! signed with HS256 read `USERHASH_TOKEN_SECRET`, for the same reason: the
+//! identifier hash of a token's `header.payload` is its signature in hex.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -29,6 +31,9 @@ pub const IDENTITY_ENV: &str = "USERHASH_SECRET";
 /// `verify-identifier` and `diagnose --identifier`.
 pub const IDENTIFIER_ENV: &str = "USERHASH_IDENTIFIER_SECRET";
 
+/// The HS256 token secret (SPEC §8): `sign-token`, `verify-token` and
+/// `diagnose --token` without an Ed25519 key.
+pub const TOKEN_ENV: &str = "USERHASH_TOKEN_SECRET";
 /// The most a `--secret-file` may hold, line ends included: a secret is some
 /// bytes, and a rotation a few lines of them. A larger file (a log, a key
 /// store, `/dev/urandom`) is refused after reading one byte more than this.
@@ -41,7 +46,11 @@ pub enum Scheme {
     Identifier,
     /// The signed identity (SPEC §1.2).
     Identity,
+    /// JWT identity tokens signed with HS256 (SPEC §8).
+    Token,
 }
+
+const SCHEMES: [Scheme; 3] = [Scheme::Identity, Scheme::Identifier, Scheme::Token];
 
 impl Scheme {
     /// The environment variable that holds this scheme's secret.
@@ -49,20 +58,19 @@ impl Scheme {
         match self {
             Scheme::Identifier => IDENTIFIER_ENV,
             Scheme::Identity => IDENTITY_ENV,
+            Scheme::Token => TOKEN_ENV,
         }
     }
 
-    fn other(self) -> Scheme {
-        match self {
-            Scheme::Identifier => Scheme::Identity,
-            Scheme::Identity => Scheme::Identifier,
-        }
+    fn others(self) -> impl Iterator<Item = Scheme> {
+        SCHEMES.into_iter().filter(move |s| *s != self)
     }
 
     fn what(self) -> &'static str {
         match self {
             Scheme::Identifier => "the identifier hash's",
             Scheme::Identity => "the signed identity's",
+            Scheme::Token => "the HS256 token's",
         }
     }
 
@@ -77,6 +85,12 @@ impl Scheme {
                  the current one first). {IDENTITY_ENV} is not used here: it is the signed identity's secret, and \
                  each scheme needs its own (one secret per scheme, see SECURITY.md), because the identifier hash of \
                  \"email|timestamp|orgId|nonce\" is that identity's user_hash under the same secret"
+            )),
+            Scheme::Token => Failure::usage(format!(
+                "no HS256 token secret: set {TOKEN_ENV} (at least 32 bytes) or pass --secret-file FILE, or sign \
+                 and verify with an Ed25519 key instead (--key FILE, --public-key FILE; `userhash keygen` makes \
+                 one). {IDENTITY_ENV} and {IDENTIFIER_ENV} are not used here: each scheme needs its own secret \
+                 (SECURITY.md)"
             )),
         }
     }
@@ -107,39 +121,61 @@ pub fn load_optional(scheme: Scheme, secret_file: Option<&Path>) -> Result<Optio
     load(scheme, secret_file).map(Some)
 }
 
-/// Exit 2 when `USERHASH_SECRET` and `USERHASH_IDENTIFIER_SECRET` hold the
-/// same bytes, whatever the command: that environment gives both schemes one
-/// secret. An empty variable is left to the command that reads it.
+/// Exit 2 when two of `USERHASH_SECRET`, `USERHASH_IDENTIFIER_SECRET` and
+/// `USERHASH_TOKEN_SECRET` hold the same bytes, whatever the command: that
+/// environment gives two schemes one secret. An empty variable is left to
+/// the command that reads it.
 pub fn check_environment() -> Result<(), Failure> {
-    let (Some(identity), Some(identifier)) = (env_bytes(IDENTITY_ENV), env_bytes(IDENTIFIER_ENV)) else {
-        return Ok(());
-    };
-    if !identity.is_empty() && identity == identifier {
-        return Err(Failure::usage(format!(
-            "{IDENTITY_ENV} and {IDENTIFIER_ENV} hold the same secret; give each scheme its own (one secret per \
-             scheme, see SECURITY.md): under one secret, the identifier hash of \"email|timestamp|orgId|nonce\" is \
-             that identity's user_hash, so signing user-chosen identifiers would sign logins as anyone"
-        )));
+    for (i, a) in SCHEMES.iter().enumerate() {
+        for b in &SCHEMES[i + 1..] {
+            let (Some(x), Some(y)) = (env_bytes(a.env()), env_bytes(b.env())) else { continue };
+            if !x.is_empty() && x == y {
+                return Err(Failure::usage(format!(
+                    "{} and {} hold the same secret; give each scheme its own (one secret per scheme, see \
+                     SECURITY.md): under one secret, {}",
+                    a.env(),
+                    b.env(),
+                    why_apart(*a, *b)
+                )));
+            }
+        }
     }
     Ok(())
 }
 
-/// Exit 2 when one of a scheme's secrets is the secret that the other
+/// What one secret for these two schemes would let a user forge.
+fn why_apart(a: Scheme, b: Scheme) -> &'static str {
+    let pair = |x, y| (a == x && b == y) || (a == y && b == x);
+    if pair(Scheme::Identity, Scheme::Token) {
+        "whoever learns it from one scheme's configuration signs for both; a token's HS256 secret is its own (at \
+         least 32 bytes), or use an Ed25519 key (keygen)"
+    } else if a == Scheme::Token || b == Scheme::Token {
+        "the identifier hash of a token's \"header.payload\" is that token's HS256 signature in hex, so signing \
+         user-chosen identifiers would sign tokens for anyone"
+    } else {
+        "the identifier hash of \"email|timestamp|orgId|nonce\" is that identity's user_hash, so signing \
+         user-chosen identifiers would sign logins as anyone"
+    }
+}
+
+/// Exit 2 when one of a scheme's secrets is the secret that another
 /// scheme's variable holds.
 fn not_the_other_schemes(scheme: Scheme, from_file: bool, secrets: &[Secret]) -> Result<(), Failure> {
-    let other = scheme.other();
-    let Some(theirs) = env_bytes(other.env()) else { return Ok(()) };
-    if theirs.is_empty() || !secrets.iter().any(|s| s.expose() == theirs.as_slice()) {
-        return Ok(());
+    for other in scheme.others() {
+        let Some(theirs) = env_bytes(other.env()) else { continue };
+        if theirs.is_empty() || !secrets.iter().any(|s| s.expose() == theirs.as_slice()) {
+            continue;
+        }
+        let source = if from_file { "a line of the --secret-file" } else { scheme.env() };
+        return Err(Failure::usage(format!(
+            "{source} is the secret of {} ({} secret); give each scheme its own (one secret per scheme, see \
+             SECURITY.md): under one secret, {}",
+            other.env(),
+            other.what(),
+            why_apart(scheme, other)
+        )));
     }
-    let source = if from_file { "a line of the --secret-file" } else { scheme.env() };
-    Err(Failure::usage(format!(
-        "{source} is the secret of {} ({} secret); give each scheme its own (one secret per scheme, see \
-         SECURITY.md): under one secret, the identifier hash of \"email|timestamp|orgId|nonce\" is that \
-         identity's user_hash",
-        other.env(),
-        other.what(),
-    )))
+    Ok(())
 }
 
 /// A variable's bytes, wiped when dropped.

@@ -3,8 +3,9 @@
 //! Sign and verify who an embedded chat or support widget's user is.
 //!
 //! A customer's backend signs the logged-in user; the widget's server verifies
-//! the signature before it opens that user's conversation history. Two schemes,
-//! both HMAC-SHA256 printed as 64 lowercase hex characters:
+//! the signature before it opens that user's conversation history. Two HMAC
+//! schemes, both HMAC-SHA256 printed as 64 lowercase hex characters, and
+//! identity tokens:
 //!
 //! - **identifier hash** ([`sign_identifier`], [`verify_identifier`]):
 //!   `hex(HMAC(secret, identifier))`, the scheme of Intercom's `user_hash`,
@@ -12,7 +13,11 @@
 //! - **signed identity** ([`IdentitySigner`], [`widget_url`], [`Verifier`]):
 //!   `hex(HMAC(secret, email|timestamp|org_id|nonce))`, passed to the widget
 //!   as URL parameters and verified with freshness, replay protection and key
-//!   rotation.
+//!   rotation;
+//! - **identity tokens** ([`jwt`]: [`TokenSigner`], [`TokenVerifier`]): JWTs
+//!   signed with HS256 or EdDSA (Ed25519), with the claims of Intercom's,
+//!   Zendesk's or Drift's integrations or userhash's own, expiry, `kid`
+//!   rotation and single use.
 //!
 //! ```
 //! use userhash::{IdentitySigner, Verifier, widget_url};
@@ -40,9 +45,12 @@
 
 pub mod cross_scheme;
 mod diagnose;
+
 mod error;
 mod identifier;
 mod identity;
+pub mod jwt;
+mod lax_base64;
 pub mod mac;
 pub mod nonce;
 mod secret;
@@ -56,6 +64,12 @@ pub use identity::{
     check_email, check_nonce, check_org_id, check_timestamp, check_timestamp_ms, identity_message, now_ms,
     IdentitySigner, SignedIdentity, MAX_EMAIL_LEN, MAX_NONCE_LEN, MAX_ORG_ID_LEN, MAX_TIMESTAMP_DIGITS, MIN_NONCE_LEN,
 };
+pub use jwt::{
+    diagnose_token, Algorithm, Ed25519KeyPair, Ed25519PrivateKey, Ed25519PublicKey, Profile, SignerOptions, TokenCause,
+    TokenDiagnosis, TokenKey, TokenSigner, TokenSubject, TokenVerifier, VerifiedToken, VerifierOptions,
+};
+#[cfg(feature = "async")]
+pub use nonce::{AsyncNonceStore, BoxFuture};
 pub use nonce::{MemoryNonceStore, NonceStore};
 #[cfg(feature = "redis")]
 pub use nonce::{RedisNonceStore, RedisOptions};

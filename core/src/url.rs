@@ -76,12 +76,12 @@ where
         Some(i) => base_url.split_at(i),
         None => (base_url, ""),
     };
-    let separator = if !before_fragment.contains('?') {
-        "?"
-    } else if before_fragment.ends_with('?') || before_fragment.ends_with('&') {
-        ""
-    } else {
-        "&"
+    // The query starts at the first `?`; a later `?` is part of it, so
+    // `?v=2?` still needs a `&`.
+    let separator = match before_fragment.split_once('?') {
+        None => "?",
+        Some((_, query)) if query.is_empty() || query.ends_with('&') => "",
+        Some(_) => "&",
     };
     let url = format!("{before_fragment}{separator}{query}{fragment}");
     limits.check_len(&url)?;

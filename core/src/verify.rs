@@ -114,6 +114,65 @@ impl Verifier {
 
     /// Verifies as if the clock read `now_ms` (Unix milliseconds).
     pub fn verify_url_at(&self, url: &str, now_ms: u64) -> Result<VerifiedIdentity> {
+        let (fields, key_index) = self.check_signed(url, now_ms)?;
+        // 5. Replay.
+        let expires_at_ms = self.expires_at_ms(&fields);
+        if !self.store.check_and_insert(&self.org_id, &fields.nonce, expires_at_ms, now_ms)? {
+            return Err(Error::Replayed);
+        }
+        Ok(fields.into_identity(key_index))
+    }
+
+    /// [`Self::verify_url`], awaiting the nonce store instead of blocking on
+    /// it. Steps 1 to 4 are CPU work of a few microseconds and run in the
+    /// caller's task; step 5 awaits the store's async side
+    /// ([`NonceStore::as_async`]: the Redis and memory stores have one) or,
+    /// for a store that may block (one of your own, or a binding's foreign
+    /// store), runs it on tokio's blocking pool when the caller is on a tokio
+    /// runtime (directly otherwise). The future is `Send`.
+    #[cfg(feature = "async")]
+    pub async fn verify_url_async(&self, url: &str) -> Result<VerifiedIdentity> {
+        self.verify_url_at_async(url, now_ms()).await
+    }
+
+    /// [`Self::verify_url_at`], awaiting the nonce store (see
+    /// [`Self::verify_url_async`]).
+    #[cfg(feature = "async")]
+    pub async fn verify_url_at_async(&self, url: &str, now_ms: u64) -> Result<VerifiedIdentity> {
+        let (fields, key_index) = self.check_signed(url, now_ms)?;
+        // 5. Replay.
+        let expires_at_ms = self.expires_at_ms(&fields);
+        let new = match self.store.as_async() {
+            Some(store) => store.check_and_insert_async(&self.org_id, &fields.nonce, expires_at_ms, now_ms).await?,
+            None => self.check_off_the_executor(&fields.nonce, expires_at_ms, now_ms).await?,
+        };
+        if !new {
+            return Err(Error::Replayed);
+        }
+        Ok(fields.into_identity(key_index))
+    }
+
+    /// A store that may block, called where blocking stalls no task.
+    #[cfg(feature = "async")]
+    async fn check_off_the_executor(&self, nonce: &str, expires_at_ms: u64, now_ms: u64) -> Result<bool> {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // Not on tokio (another executor, or a plain `block_on`): no
+            // blocking pool to hand it to.
+            return self.store.check_and_insert(&self.org_id, nonce, expires_at_ms, now_ms);
+        };
+        let (store, org_id, nonce) = (self.store.clone(), self.org_id.clone(), nonce.to_owned());
+        match runtime.spawn_blocking(move || store.check_and_insert(&org_id, &nonce, expires_at_ms, now_ms)).await {
+            Ok(answer) => answer,
+            // The store panicked: panic here, as `verify_url` would have.
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(Error::StoreUnavailable {
+                reason: "the runtime shut down before the nonce store answered".to_owned(),
+            }),
+        }
+    }
+
+    /// Steps 1 to 4: everything but the nonce store.
+    fn check_signed<'a>(&self, url: &'a str, now_ms: u64) -> Result<(SignedFields<'a>, usize)> {
         // 1. Parse and apply the field rules.
         let fields = SignedFields::parse(url, &self.limits)?;
         // 2. Org.
@@ -124,12 +183,12 @@ impl Verifier {
         let key_index = self.matching_key(&fields).ok_or(Error::Mismatch)?;
         // 4. Freshness.
         self.check_fresh(fields.timestamp_ms, now_ms)?;
-        // 5. Replay.
-        let expires_at_ms = fields.timestamp_ms.saturating_add(self.tolerance_ms);
-        if !self.store.check_and_insert(&self.org_id, &fields.nonce, expires_at_ms, now_ms)? {
-            return Err(Error::Replayed);
-        }
-        Ok(fields.into_identity(key_index))
+        Ok((fields, key_index))
+    }
+
+    /// A nonce is remembered until its timestamp leaves the window.
+    fn expires_at_ms(&self, fields: &SignedFields<'_>) -> u64 {
+        fields.timestamp_ms.saturating_add(self.tolerance_ms)
     }
 
     /// The index of the first secret whose tag matches. Every secret is tried,

@@ -1,7 +1,8 @@
 //! `RedisNonceStore` against a real `redis-server` (started and stopped by
 //! each test; see support/redis_server.rs): replay, TTL, prefix, fail closed
-//! and recovery, timeouts against a hung server, no password in any message,
-//! and exactly once across four verifier processes.
+//! and recovery, timeouts against a hung server, a reply that answers no
+//! command, no password in any message, and exactly once across four
+//! verifier processes.
 //!
 //! Built with the `redis` feature, which `cargo test --workspace` turns on
 //! (the bindings and the CLI enable it).
@@ -12,6 +13,8 @@
 mod race;
 #[path = "support/redis_server.rs"]
 mod redis_server;
+#[path = "support/stray_reply_proxy.rs"]
+mod stray_reply_proxy;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -22,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use race::race;
 use redis_server::RedisServer;
+use stray_reply_proxy::StrayReplyProxy;
 use userhash::{now_ms, widget_url, Error, Field, IdentitySigner, NonceStore, RedisNonceStore, RedisOptions, Verifier};
 
 const SECRET: &str = "whsec_9f2c4e7a1b3d5f60a8c2e4b6d8f0a1c3";
@@ -231,6 +235,96 @@ fn a_hung_redis_is_refused_within_the_timeouts() {
     assert!(fresh.check_and_insert(ORG, "hung-0004", t + 60_000, t).unwrap());
 }
 
+// ------------------------------------------- a reply that answers no command
+
+/// The check that read a stray reply is refused, and its reason says so.
+fn assert_refused_for_stray_reply(result: Result<impl std::fmt::Debug, Error>, proxy: &StrayReplyProxy) {
+    let reason = unavailable_reason(result);
+    assert!(reason.contains("a reply that matches no command"), "names the cause: {reason}");
+    assert!(reason.contains("connection was closed"), "says what was done: {reason}");
+    assert!(reason.contains(&proxy.url()["redis://".len()..]), "names the server: {reason}");
+}
+
+/// Issue 12, defect 10: one unsolicited `+OK` waiting in an idle pooled
+/// connection. Taken for an answer, it shifts every later reply by one, and
+/// each check reads the answer meant for the one before (the issue saw
+/// Replayed, accepted, Replayed for three replays of one URL; here it was
+/// accepted, Replayed, Replayed). The connection must be closed, and nothing
+/// accepted on a reply that was not its own.
+#[test]
+fn a_stray_reply_in_an_idle_connection_is_never_taken_for_an_answer() {
+    let server = RedisServer::start();
+    let proxy = StrayReplyProxy::start(server.port());
+    let verifier = verifier_on(RedisNonceStore::new(&proxy.url()).unwrap());
+    let url = signed_url("stray-idle-0001", now_ms());
+    verifier.verify_url(&url).unwrap();
+    assert_eq!(proxy.inject_now(), 1, "the stray reply went into the one pooled connection");
+
+    let replays: Vec<_> = (0..3).map(|_| verifier.verify_url(&url)).collect();
+    assert!(replays.iter().all(Result::is_err), "a replay was accepted: {replays:?}");
+    let mut replays = replays.into_iter();
+    assert_refused_for_stray_reply(replays.next().unwrap(), &proxy);
+    assert!(replays.all(|r| r.unwrap_err() == Error::Replayed), "then Replayed, on a new connection");
+    proxy.wait_until_closed_by_client(1);
+    assert_eq!(proxy.opened(), 2, "the poisoned connection was closed and one new one opened");
+
+    for i in 0..5 {
+        let url = signed_url(&format!("stray-idle-after-{i}"), now_ms());
+        assert!(verifier.verify_url(&url).is_ok(), "URL {i} is new");
+        assert_eq!(verifier.verify_url(&url).unwrap_err(), Error::Replayed);
+    }
+    assert_eq!((proxy.opened(), proxy.closed_by_client()), (2, 1), "the new connection is kept and reused");
+}
+
+/// The same reply arriving while a check waits for its answer, among URLs
+/// that another verifier already accepted (their keys exist, so their only
+/// right answer is Replayed) and new ones: no used URL is accepted, no new
+/// one twice, and each new one once.
+#[test]
+fn a_stray_reply_ahead_of_an_answer_accepts_no_url_on_it() {
+    let server = RedisServer::start();
+    let proxy = StrayReplyProxy::start(server.port());
+    let verifier = verifier_on(RedisNonceStore::new(&proxy.url()).unwrap());
+    verifier.verify_url(&signed_url("stray-flight-warm", now_ms())).unwrap();
+    let t = now_ms();
+    let used: Vec<String> = (0..3)
+        .map(|i| {
+            let nonce = format!("stray-flight-used-{i}");
+            let _: () = redis_query(&server, redis::cmd("SET").arg(format!("userhash:nonce:{ORG}:{nonce}")).arg(1));
+            signed_url(&nonce, t)
+        })
+        .collect();
+    let new: Vec<String> = (0..3).map(|i| signed_url(&format!("stray-flight-new-{i}"), t)).collect();
+    let order = [&used[0], &new[0], &used[1], &new[1], &used[2], &new[2], &new[0], &new[1], &new[2], &used[0]];
+
+    proxy.inject_before_next_reply();
+    let mut accepted: HashMap<&str, usize> = HashMap::new();
+    let mut refused = Vec::new();
+    for url in order {
+        match verifier.verify_url(url) {
+            Ok(_) => *accepted.entry(url.as_str()).or_default() += 1,
+            Err(Error::Replayed) => {}
+            other => refused.push(other),
+        }
+    }
+    assert!(!proxy.injection_pending(), "the stray reply was sent");
+    for (i, url) in used.iter().enumerate() {
+        assert_eq!(accepted.get(url.as_str()), None, "used URL {i} was accepted on a reply not its own");
+    }
+    for (i, url) in new.iter().enumerate() {
+        assert_eq!(
+            accepted.get(url.as_str()),
+            Some(&1),
+            "new URL {i}: accepted once, not {:?}",
+            accepted.get(url.as_str())
+        );
+    }
+    assert_eq!(refused.len(), 1, "only the check that met the stray reply is refused: {refused:?}");
+    assert_refused_for_stray_reply(refused.pop().unwrap(), &proxy);
+    proxy.wait_until_closed_by_client(1);
+    assert_eq!(proxy.opened(), 2);
+}
+
 #[test]
 fn no_message_shows_the_password_of_the_url() {
     const PASSWORD: &str = "s3cret-Redis-pa55word";
@@ -267,7 +361,7 @@ fn no_message_shows_the_password_of_the_url() {
     for url in [
         format!("redis://:{PASSWORD}@127.0.0.1:notaport"),
         format!("redis://:{PASSWORD}@127.0.0.1:{port}/notadb"),
-        format!("rediss://:{PASSWORD}@127.0.0.1:{port}"),
+        format!("rediss://:{PASSWORD}@127.0.0.1:notaport"),
         format!("http://:{PASSWORD}@127.0.0.1:{port}"),
     ] {
         let error = RedisNonceStore::new(&url).unwrap_err();
@@ -275,6 +369,28 @@ fn no_message_shows_the_password_of_the_url() {
         assert!(!format!("{error} {error:?}").contains(PASSWORD), "{error:?}");
         assert!(error.to_string().contains("redis://"), "says how to write it: {error}");
     }
+}
+
+#[test]
+fn an_acl_user_needs_set_and_echo_and_is_told_so() {
+    // Each check is SET NX and ECHO (the ECHO proves the replies are its own).
+    let server = RedisServer::start();
+    let port = server.port();
+    let t = now_ms();
+    for (user, rules) in [("set-only", &["+set"][..]), ("set-echo", &["+set", "+echo"])] {
+        let mut acl = redis::cmd("ACL");
+        acl.arg("SETUSER").arg(user).arg("on").arg(">pw-of-the-user").arg("~userhash:nonce:*").arg(rules);
+        let _: () = redis_query(&server, &mut acl);
+    }
+    let allowed = RedisNonceStore::new(&format!("redis://set-echo:pw-of-the-user@127.0.0.1:{port}")).unwrap();
+    assert!(allowed.check_and_insert(ORG, "acl-nonce-1", t + 10_000, t).unwrap());
+    assert!(!allowed.check_and_insert(ORG, "acl-nonce-1", t + 10_000, t).unwrap());
+
+    let set_only = RedisNonceStore::new(&format!("redis://set-only:pw-of-the-user@127.0.0.1:{port}")).unwrap();
+    let reason = unavailable_reason(set_only.check_and_insert(ORG, "acl-nonce-2", t + 10_000, t));
+    assert!(reason.contains("may not run") && reason.contains("'echo' command"), "says what Redis refused: {reason}");
+    assert!(reason.contains("+set +echo ~userhash:nonce:*"), "and how to allow it: {reason}");
+    assert!(!reason.contains("pw-of-the-user"), "{reason}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 /* A native app signs its logged-in user and builds the widget's URL with
- * libuserhash; then, playing the widget's server, verifies that URL.
+ * libuserhash; then, playing the widget's server, verifies that URL. Last,
+ * the same with an identity token (a JWT, EdDSA).
  *
  *   cargo xtask install-c --prefix "$HOME/.local"
  *   export PKG_CONFIG_PATH="$HOME/.local/lib/pkgconfig" LD_LIBRARY_PATH="$HOME/.local/lib"
@@ -22,6 +23,63 @@ static int fail(const char *what, userhash_status status) {
     fprintf(stderr, "%s: %s%s%s: %s\n", what, userhash_status_name(status), field ? " on " : "", field ? field : "",
             userhash_last_error_message());
     return 1;
+}
+
+/* Scheme 3: an identity token (a JWT) signed with an Ed25519 private key, so
+ * the widget's server holds only the public key. A real backend loads its
+ * private key (`userhash keygen` writes one, mode 0600); this one makes a
+ * pair. Returns 0 when the token verifies once and is then a replay. */
+static int token_round_trip(const char *org_id, const char *user_id, const char *email) {
+    userhash_ed25519_key_pair *pair = NULL;
+    userhash_token_signer *signer = NULL;
+    userhash_token_verifier *verifier = NULL;
+    userhash_verified_token *user = NULL;
+    char *token = NULL;
+    size_t token_len = 0;
+    int rc = 1;
+    userhash_status st = userhash_ed25519_key_pair_generate("2026-01", 7, &pair);
+    if (st != USERHASH_OK) {
+        rc = fail("ed25519_key_pair_generate", st);
+        goto done;
+    }
+    /* The customer's backend: the userhash profile signs sub, email and org. */
+    userhash_token_signer_options options = {0}; /* USERHASH_TOKEN_PROFILE_USERHASH, default lifetime */
+    options.kid = pair->kid;
+    options.org = (userhash_str){org_id, strlen(org_id)};
+    st = userhash_token_signer_new_ed25519(pair->private_pem.ptr, pair->private_pem.len, &options, &signer);
+    userhash_token_subject subject = {0}; /* optional claims: ptr NULL */
+    subject.user_id = (userhash_str){user_id, strlen(user_id)};
+    subject.email = (userhash_str){email, strlen(email)};
+    if (st == USERHASH_OK) st = userhash_token_signer_sign(signer, &subject, &token, &token_len);
+    if (st != USERHASH_OK) {
+        rc = fail("token_signer", st);
+        goto done;
+    }
+    printf("token (%zu bytes): %s\n", token_len, token);
+
+    /* The widget's server: the public key, each token once. */
+    userhash_token_key keys[] = {{.public_key = pair->public_pem, .kid = pair->kid}};
+    st = userhash_token_verifier_new(keys, 1, USERHASH_TOKEN_PROFILE_USERHASH, org_id, strlen(org_id), &verifier);
+    if (st == USERHASH_OK) st = userhash_token_verifier_set_single_use(verifier, true);
+    if (st == USERHASH_OK) st = userhash_token_verifier_verify(verifier, token, token_len, &user);
+    if (st != USERHASH_OK) {
+        rc = fail("token_verifier", st);
+        goto done;
+    }
+    printf("token verified: user %s, email %s, %s key %zu\n", user->user_id.ptr, user->email.ptr,
+           userhash_token_algorithm_name(user->algorithm), user->key_index);
+    userhash_verified_token_free(&user);
+    st = userhash_token_verifier_verify(verifier, token, token_len, &user);
+    printf("the same token again: %s\n", userhash_status_name(st));
+    rc = st == USERHASH_REPLAYED ? 0 : 1;
+
+done:
+    userhash_verified_token_free(&user);
+    userhash_token_verifier_free(&verifier);
+    userhash_string_free(&token);
+    userhash_token_signer_free(&signer);
+    userhash_ed25519_key_pair_free(&pair); /* wipes the private key's texts */
+    return rc;
 }
 
 int main(void) {
@@ -100,5 +158,6 @@ done:
     userhash_string_free(&url);
     userhash_signed_identity_free(&identity);
     userhash_identity_signer_free(&signer);
+    if (rc == 0) rc = token_round_trip(org_id, user_id, email);
     return rc;
 }

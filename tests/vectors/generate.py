@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the userhash test vectors (identifier.json, identity.json,
-widget_url.json, verify.json, diagnose.json) from SPEC.md, using only
+widget_url.json, verify.json, diagnose.json, and jwt.json through
+jwt_vectors.py) from SPEC.md, using only
 Python's standard library: the hashes here are computed by `hmac`/`hashlib`,
 never by userhash itself, so the Rust core and every binding are checked
 against an independent implementation. tests/interop then re-checks them in
@@ -18,6 +19,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import jwt_vectors  # noqa: E402  (jwt.json: tokens, Ed25519, PEM and JWK)
 DEFAULT_TOLERANCE_MS = 300_000
 DEFAULT_MAX_URL_LEN = 64 * 1024
 DEFAULT_MAX_PARAMS = 1_000
@@ -60,6 +63,11 @@ OLD_SECRET = "whsec_old_4b1e7d0c9a8f6e5d4c3b2a19"
 OTHER_ORG_SECRET = "whsec_other_org_5a6b7c8d9e0f1a2b"
 # The forgery of SPEC 1.4: an identifier hash of this is the signed identity's user_hash.
 CROSS_SCHEME_IDENTIFIER = "victim@example.com|1712345678901|org_123|any-nonce-1"
+# The same for tokens (SPEC 8): an identifier hash of a JWS signing input is, in hex,
+# that token's HS256 signature under the same secret.
+JWS_SIGNING_INPUT = (
+    jwt_vectors.b64u(b'{"alg":"HS256","typ":"JWT"}') + "."
+    + jwt_vectors.b64u(b'{"exp":1712345978,"iat":1712345678,"org":"org_123","sub":"admin"}'))
 
 
 def identifier_vectors():
@@ -109,6 +117,11 @@ def identifier_vectors():
          "hash": mac(SECRET, "i" * 4097), "valid": False},
         {"name": "a signed-identity message is never a valid identifier (SPEC 1.4), even with its true HMAC",
          "secret": SECRET, "identifier": CROSS_SCHEME_IDENTIFIER, "hash": mac(SECRET, CROSS_SCHEME_IDENTIFIER), "valid": False},
+        {"name": "a JWS signing input is never a valid identifier (SPEC 1.4, 8), even with its true HMAC "
+                 "(whose bytes are that token's HS256 signature)",
+         "secret": SECRET, "identifier": JWS_SIGNING_INPUT, "hash": mac(SECRET, JWS_SIGNING_INPUT), "valid": False},
+        {"name": "an identifier with dots that is not a JWS signing input is signed as given",
+         "secret": SECRET, "identifier": "jane.doe.42", "hash": mac(SECRET, "jane.doe.42"), "valid": True},
         {"name": "an identifier with pipes that is not an identity message is signed as given",
          "secret": SECRET, "identifier": "a|b|c|d", "hash": mac(SECRET, "a|b|c|d"), "valid": True},
     ]
@@ -120,6 +133,8 @@ def identifier_vectors():
         {"name": "4097-byte identifier", "secret": SECRET, "identifier": "i" * 4097, "error": "Malformed", "field": "identifier", "operation": "sign"},
         {"name": "an identifier that is a signed-identity message is refused (SPEC 1.4): its hash would be that identity's user_hash",
          "secret": SECRET, "identifier": CROSS_SCHEME_IDENTIFIER, "error": "Malformed", "field": "identifier", "operation": "sign"},
+        {"name": "an identifier that is a JWS signing input is refused (SPEC 1.4, 8): its hash would be that token's HS256 signature",
+         "secret": SECRET, "identifier": JWS_SIGNING_INPUT, "error": "Malformed", "field": "identifier", "operation": "sign"},
     ]
     return {
         "description": "Scheme 1 (SPEC 1.1): hex(HMAC-SHA256(key = secret, message = identifier)).",
@@ -646,6 +661,7 @@ FILES = {
     "widget_url.json": widget_url_vectors,
     "verify.json": verify_vectors,
     "diagnose.json": diagnose_vectors,
+    "jwt.json": jwt_vectors.jwt_vectors,
 }
 
 

@@ -1,15 +1,8 @@
 //! The CLI's demo: `cargo xtask demo` runs it, and the `browser` suite drives
 //! it in headless Chromium (tests/browser/demo.mjs).
 
-use std::path::PathBuf;
-
 use crate::deps::{self, BROWSER_TOOLS};
-use crate::run::{cmd, counted, root, status, Counts};
-
-/// Where cargo puts its builds (CARGO_TARGET_DIR when set).
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
-}
+use crate::run::{cmd, counted, status, target_dir, Counts};
 
 /// The `browser` suite: installs Chromium, chromedriver and Node when missing,
 /// builds the binary (the debug build the `rust` suite already made), then

@@ -34,10 +34,14 @@ pub const C_TOOLS: &[Tool] = &[
 ];
 
 /// The Redis nonce store's tests and benchmark start their own redis-server
-/// (Debian's package; the tests never mock Redis and never skip).
+/// (Debian's package; the tests never mock Redis and never skip), and join
+/// six of them into a cluster with `redis-cli --cluster create`.
 /// `kill` (procps, missing from minimal Debian images) freezes and resumes it.
-pub const REDIS_TOOLS: &[Tool] =
-    &[Tool { program: "redis-server", package: "redis-server" }, Tool { program: "kill", package: "procps" }];
+pub const REDIS_TOOLS: &[Tool] = &[
+    Tool { program: "redis-server", package: "redis-server" },
+    Tool { program: "redis-cli", package: "redis-tools" },
+    Tool { program: "kill", package: "procps" },
+];
 
 /// C libraries as (pkg-config module, Debian package): the C suite reads the
 /// JSON vectors with jansson.
@@ -108,7 +112,7 @@ pub fn apt_install(packages: &[&str]) -> Result<(), String> {
     status(&mut apt(&install))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     // The effective uid is in /proc; without it, assume not root and use sudo.
     std::fs::read_to_string("/proc/self/status")
         .ok()

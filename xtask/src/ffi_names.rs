@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use crate::bindgen;
 use crate::run::{cmd, path_str, status, target_dir, Counts};
 
 /// C11 keywords, and the C++ ones a C header must also avoid.
@@ -193,48 +194,8 @@ fn header_compiles() -> Result<(), String> {
     status(&mut cmd("cargo", &["build", "-p", "userhash-ffi"]))?;
     let out = target_dir().join("ffi-names");
     let library = target_dir().join("debug/libuserhash_ffi.so");
-    status(&mut cmd(
-        "cargo",
-        &[
-            "run",
-            "-q",
-            "-p",
-            "userhash-ffi",
-            "--features",
-            "bindgen",
-            "--bin",
-            "uniffi-bindgen",
-            "--",
-            "generate",
-            path_str(&library)?,
-            "--language",
-            "swift",
-            "--no-format",
-            "-o",
-            path_str(&out)?,
-        ],
-    ))?;
-    status(&mut cmd(
-        "cargo",
-        &[
-            "run",
-            "-q",
-            "-p",
-            "userhash-ffi",
-            "--features",
-            "bindgen",
-            "--bin",
-            "uniffi-bindgen",
-            "--",
-            "generate",
-            path_str(&library)?,
-            "--language",
-            "python",
-            "--no-format",
-            "-o",
-            path_str(&out.join("python"))?,
-        ],
-    ))?;
+    status(&mut bindgen::command("swift", &library, &out, None)?)?;
+    status(&mut bindgen::command("python", &library, &out.join("python"), None)?)?;
     let main = out.join("header_alone.c");
     std::fs::write(&main, "#include \"userhash_ffiFFI.h\"\nint main(void) { return 0; }\n")
         .map_err(|e| format!("cannot write {}: {e}", main.display()))?;

@@ -60,32 +60,7 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
     status(&mut cmd("cargo", &build))?;
     let lib = target_dir().join(profile.dir()).join("libuserhash_ffi.so");
     let out = target_dir().join("kotlin");
-    let generated = out.join("generated");
-    if generated.exists() {
-        fs::remove_dir_all(&generated).map_err(|e| format!("{}: {e}", generated.display()))?;
-    }
-    // The generator runs in the dev profile (it only reads the library's metadata).
-    status(&mut cmd(
-        "cargo",
-        &[
-            "run",
-            "-q",
-            "-p",
-            "userhash-ffi",
-            "--features",
-            "bindgen",
-            "--bin",
-            "uniffi-bindgen",
-            "--",
-            "generate",
-            "--no-format",
-            "--language",
-            "kotlin",
-            "--out-dir",
-            path_str(&generated)?,
-            path_str(&lib)?,
-        ],
-    ))?;
+    generate(&lib, &out.join("generated"))?;
     let native = out.join("native").join("linux-x86-64");
     fs::create_dir_all(&native).map_err(|e| format!("{}: {e}", native.display()))?;
     let to = native.join("libuserhash_ffi.so");
@@ -94,14 +69,25 @@ fn prepare(profile: Profile) -> Result<PathBuf, String> {
     Ok(out)
 }
 
+/// Generates the Kotlin layer from `lib` into `generated` (made anew).
+pub fn generate(lib: &Path, generated: &Path) -> Result<(), String> {
+    status(&mut generate_command(lib, generated)?)
+}
+
+/// The command that generates the Kotlin layer from `lib` into `generated`
+/// (removed first) with the crate's own `uniffi-bindgen`, which runs in the
+/// dev profile (it only reads the library's metadata, whatever the
+/// library's architecture).
+pub fn generate_command(lib: &Path, generated: &Path) -> Result<Command, String> {
+    if generated.exists() {
+        fs::remove_dir_all(generated).map_err(|e| format!("{}: {e}", generated.display()))?;
+    }
+    crate::bindgen::command("kotlin", lib, generated, None)
+}
+
 /// The pom's version is the workspace's (Cargo.toml), so the JAR and the library inside agree.
-fn check_version() -> Result<String, String> {
-    let cargo = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let version = cargo
-        .lines()
-        .skip_while(|l| l.trim() != "[workspace.package]")
-        .find_map(|l| l.trim().strip_prefix("version = \"")?.strip_suffix('"'))
-        .ok_or("no version in [workspace.package] of Cargo.toml")?;
+pub fn check_version() -> Result<String, String> {
+    let version = crate::run::VERSION;
     let pom = fs::read_to_string(root().join("bindings/kotlin/pom.xml")).map_err(|e| e.to_string())?;
     let line = format!("<version>{version}</version>");
     let project_version = pom.lines().map(str::trim).find(|l| l.starts_with("<version>"));
@@ -119,7 +105,7 @@ fn check_version() -> Result<String, String> {
 
 /// `mvn -B` in `dir`. `cargo run` (so `cargo xtask`) puts target/debug on
 /// LD_LIBRARY_PATH, where JNA would find a library before the JAR's own.
-fn mvn(dir: &str, args: &[&str]) -> Command {
+pub fn mvn(dir: &str, args: &[&str]) -> Command {
     let mut all = vec!["-B", "--no-transfer-progress", "-f", dir];
     all.extend_from_slice(args);
     let mut c = cmd("mvn", &all);
@@ -127,56 +113,16 @@ fn mvn(dir: &str, args: &[&str]) -> Command {
     c
 }
 
-/// Adds up Surefire's XML reports in `dir`; a skipped test, or no test, is a failure.
-fn surefire_counts(dir: &Path) -> Result<Counts, String> {
-    let mut counts = Counts::default();
-    let (mut tests, mut skipped) = (0u64, 0u64);
-    let entries = fs::read_dir(dir).map_err(|e| format!("no Surefire reports in {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if !(name.starts_with("TEST-") && name.ends_with(".xml")) {
-            continue;
-        }
-        let xml = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let start = xml.find("<testsuite ").ok_or_else(|| format!("{name}: no <testsuite>"))?;
-        let head = &xml[start..start + xml[start..].find('>').unwrap_or(0)];
-        let attr = |key: &str| -> Result<u64, String> {
-            let pattern = format!(" {key}=\"");
-            let at = head.find(&pattern).ok_or_else(|| format!("{name}: no {key} attribute"))? + pattern.len();
-            head[at..].split('"').next().unwrap_or("").parse().map_err(|e| format!("{name}: {key}: {e}"))
-        };
-        let (t, f, e, s) = (attr("tests")?, attr("failures")?, attr("errors")?, attr("skipped")?);
-        tests += t;
-        skipped += s;
-        counts.failed += f + e;
-        counts.passed += t - f - e - s;
-    }
-    println!("surefire ({}): {} passed, {} failed, {skipped} skipped", dir.display(), counts.passed, counts.failed);
-    if tests == 0 {
-        return Err(format!("Surefire ran no test in {}", dir.display()));
-    }
-    if skipped > 0 {
-        return Err(format!("{skipped} test(s) skipped in {}; every test must run", dir.display()));
-    }
-    Ok(counts)
-}
-
 /// Runs a Maven build whose tests write Surefire reports into `reports`, and counts them.
-fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
+pub fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
     // Reports of an earlier run must not count.
     if reports.exists() {
         fs::remove_dir_all(reports).map_err(|e| format!("{}: {e}", reports.display()))?;
     }
     let run = status(&mut c);
-    let counts = surefire_counts(reports);
+    let counts = crate::surefire::counts(reports);
     run?;
     counts
-}
-
-fn add(total: &mut Counts, n: Counts) {
-    total.passed += n.passed;
-    total.failed += n.failed;
 }
 
 /// Suite `kotlin`.
@@ -190,17 +136,14 @@ pub fn suite() -> Result<Counts, String> {
     let mut total = Counts::default();
 
     let binding = root().join("bindings/kotlin");
-    add(
-        &mut total,
-        maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?,
-    );
+    total += maven_tests(mvn("bindings/kotlin", &[&define, "install"]), &binding.join("target/surefire-reports"))?;
 
     known_answer(&binding, &out, &version)?;
-    add(&mut total, Counts { passed: 1, failed: 0 });
+    total += Counts::ONE;
 
     // The example is a user's project: the installed artifact, nothing from this tree.
     let example = root().join("examples/kotlin");
-    add(&mut total, maven_tests(mvn("examples/kotlin", &["verify"]), &example.join("target/surefire-reports"))?);
+    total += maven_tests(mvn("examples/kotlin", &["verify"]), &example.join("target/surefire-reports"))?;
     Ok(total)
 }
 
@@ -209,18 +152,29 @@ pub fn suite() -> Result<Counts, String> {
 /// and JNA says it took the library from the JAR.
 fn known_answer(binding: &Path, out: &Path, version: &str) -> Result<(), String> {
     let jar = binding.join(format!("target/userhash-{version}-standalone.jar"));
-    let jna = fs::read_dir(binding.join("target/runtime"))
-        .map_err(|e| format!("no JNA jar copied into bindings/kotlin/target/runtime: {e}"))?
+    let jna = jna_jar(&binding.join("target/runtime"))?;
+    known_answer_with(&jar, &jna, &out.join("known-answer"))
+}
+
+/// The JNA jar Maven copied into `runtime` (the build folder's `runtime/`).
+pub fn jna_jar(runtime: &Path) -> Result<PathBuf, String> {
+    fs::read_dir(runtime)
+        .map_err(|e| format!("no JNA jar copied into {}: {e}", runtime.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("jna-") && n.ends_with(".jar")))
-        .ok_or("no jna-*.jar in bindings/kotlin/target/runtime")?;
-    let classes = out.join("known-answer");
-    fs::create_dir_all(&classes).map_err(|e| format!("{}: {e}", classes.display()))?;
-    let (jar, jna, classes) = (path_str(&jar)?, path_str(&jna)?, path_str(&classes)?);
+        .ok_or_else(|| format!("no jna-*.jar in {}", runtime.display()))
+}
+
+/// KnownAnswer.java, compiled into `classes` and run with only the standalone
+/// `jar` and `jna` on its classpath, prints SPEC §1.1's known answer with the
+/// library JNA took from the JAR.
+pub fn known_answer_with(jar: &Path, jna: &Path, classes: &Path) -> Result<(), String> {
+    fs::create_dir_all(classes).map_err(|e| format!("{}: {e}", classes.display()))?;
+    let (jar, jna, classes) = (path_str(jar)?, path_str(jna)?, path_str(classes)?);
     status(&mut cmd("javac", &["-d", classes, "-cp", jar, "bindings/kotlin/known-answer/KnownAnswer.java"]))?;
     let classpath = format!("{classes}:{jar}:{jna}");
     let mut run = cmd("java", &["-Djna.debug_load=true", "-cp", &classpath, "KnownAnswer"]);
-    run.env_remove("LD_LIBRARY_PATH").current_dir(out);
+    run.env_remove("LD_LIBRARY_PATH").current_dir(classes);
     println!("$ java -cp {classpath} KnownAnswer");
     let output = run.output().map_err(|e| format!("cannot run java: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);

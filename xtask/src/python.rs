@@ -10,7 +10,8 @@ use crate::run::{cmd, counted, root, status, Counts};
 const VENV: &str = "target/python-venv";
 
 pub fn suite() -> Result<Counts, String> {
-    deps::ensure(&[Tool { program: "python3", package: "python3" }])?;
+    // openssl makes the TLS tests' certificates (tests/test_redis.py).
+    deps::ensure(&[Tool { program: "python3", package: "python3" }, Tool { program: "openssl", package: "openssl" }])?;
     deps::ensure(deps::REDIS_TOOLS)?;
     deps::ensure_probe(&["python3", "-c", "import ensurepip, venv"], "python3-venv")?;
     let python = fresh_venv()?;

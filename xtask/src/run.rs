@@ -9,6 +9,10 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
 }
 
+/// The workspace's version (`[workspace.package]` in Cargo.toml, which
+/// xtask's own manifest inherits): the libraries', the wheel's and the JAR's.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Which cargo profile a library is built in.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -71,6 +75,18 @@ pub fn status(c: &mut Command) -> Result<(), String> {
 pub struct Counts {
     pub passed: u64,
     pub failed: u64,
+}
+
+impl Counts {
+    /// One check that passed.
+    pub const ONE: Counts = Counts { passed: 1, failed: 0 };
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, n: Counts) {
+        self.passed += n.passed;
+        self.failed += n.failed;
+    }
 }
 
 /// Runs `c`, streaming its stdout and stderr, and adds up every line of the

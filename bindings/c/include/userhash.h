@@ -1,6 +1,7 @@
 /*
  * userhash: sign and verify who a chat or support widget's user is
- * (HMAC-SHA256 identifier hash and signed identity). See SPEC.md.
+ * (HMAC-SHA256 identifier hash and signed identity; identity tokens as
+ * JWTs, HS256 or EdDSA). See SPEC.md.
  *
  * Conventions: every fallible function returns a userhash_status
  * (USERHASH_OK is 0). Text goes in as (ptr, len), never NULL, UTF-8; secrets
@@ -48,10 +49,29 @@
 // The most query parameters a verifier reads by default.
 #define USERHASH_DEFAULT_MAX_PARAMS 1000
 
+// The fewest bytes of an HS256 token secret (RFC 7518 §3.2: as long as the hash).
+#define USERHASH_MIN_TOKEN_SECRET_LEN 32
+
+// How long a signed token lives by default, in seconds: one page load.
+#define USERHASH_DEFAULT_TOKEN_LIFETIME_S 300
+
+// The longest lifetime a token signer writes, in seconds: one day.
+#define USERHASH_MAX_TOKEN_LIFETIME_S 86400
+
+// Clock skew a token verifier allows on `exp`, `nbf` and `iat` by default, in seconds.
+#define USERHASH_DEFAULT_TOKEN_LEEWAY_S 30
+
+// The longest lifetime (`exp - iat`) a token verifier accepts by default, in seconds.
+#define USERHASH_DEFAULT_MAX_TOKEN_LIFETIME_S 3600
+
+// The longest token a verifier reads by default, in bytes (and the longest
+// a signer writes); an identity token is a few hundred.
+#define USERHASH_DEFAULT_MAX_TOKEN_LEN 8192
+
 // What every fallible function returns: `USERHASH_OK` (0) or why it failed.
 //
 // The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE`, and
-// `USERHASH_TOO_LARGE`, are the error variants of SPEC.md; `12` to `14` are
+// from `USERHASH_TOO_LARGE` on, are the error variants of SPEC.md; `12` to `14` are
 // the C API's own. The numbers are stable: a new variant gets the next one. `userhash_status_message` gives a fixed
 // sentence for a code, `userhash_last_error_message` the detailed message of
 // the calling thread's last failed call.
@@ -88,11 +108,30 @@ typedef enum {
   // A bug in userhash (a caught panic); the message says where.
   USERHASH_INTERNAL = 14,
   // `TooLarge`: the URL is longer, or has more parameters, than the
-  // verifier reads before checking the signature
-  // (`userhash_last_error_field` names the limit: "max_url_len" or
-  // "max_params").
+  // verifier reads before checking the signature, or a token is longer
+  // than its verifier's `max_token_len` (`userhash_last_error_field`
+  // names the limit: "max_url_len", "max_params" or "max_token_len").
   USERHASH_TOO_LARGE = 15,
+  // `UnknownKey`: a token's kid names no key of the verifier.
+  USERHASH_UNKNOWN_KEY = 16,
+  // `AlgorithmRefused`: a token's alg is not its key's (`none`, switching).
+  USERHASH_ALGORITHM_REFUSED = 17,
+  // `MissingClaim`: a token lacks a claim the verifier requires.
+  USERHASH_MISSING_CLAIM = 18,
+  // `WrongAudience`: a token is for another org, audience or issuer.
+  USERHASH_WRONG_AUDIENCE = 19,
+  // `LifetimeTooLong`: a token lives longer than the verifier's maximum.
+  USERHASH_LIFETIME_TOO_LONG = 20,
 } userhash_status;
+
+// The algorithm of a token, fixed by the key that verified it (never read
+// from the token). `userhash_token_algorithm_name` gives its JOSE name.
+typedef enum {
+  // `HS256`: HMAC-SHA256 with a shared secret.
+  USERHASH_TOKEN_ALGORITHM_HS256 = 0,
+  // `EdDSA`: an Ed25519 signature (RFC 8037).
+  USERHASH_TOKEN_ALGORITHM_EDDSA = 1,
+} userhash_token_algorithm;
 
 // Scheme 1 with the secret's key blocks computed once (opaque): for a
 // server that signs or checks many identifiers with one secret, each call
@@ -106,6 +145,20 @@ typedef struct userhash_identifier_signer userhash_identifier_signer;
 // `userhash_identity_signer_free`. It holds no mutable state: one signer
 // may be used by several threads at once.
 typedef struct userhash_identity_signer userhash_identity_signer;
+
+// Signs identity tokens with one key (opaque): HS256 (a shared secret) or
+// EdDSA (an Ed25519 private key). Make it with
+// `userhash_token_signer_new_hs256` or `_new_ed25519`, free it with
+// `userhash_token_signer_free`. It holds no mutable state: several threads
+// may sign with one at once.
+typedef struct userhash_token_signer userhash_token_signer;
+
+// Verifies identity tokens under a fixed list of keys (opaque). Make it with
+// `userhash_token_verifier_new`, configure it with the `_set_` functions,
+// free it with `userhash_token_verifier_free`. Once configured, several
+// threads may verify with it at once (the nonce store is shared and
+// atomic); the `_set_` functions must not run while another thread uses it.
+typedef struct userhash_token_verifier userhash_token_verifier;
 
 // Verifies signed widget URLs for one organization (opaque). Make it with
 // `userhash_verifier_new`, configure it with the `_set_` functions, free it
@@ -154,6 +207,138 @@ typedef struct {
   userhash_str value;
 } userhash_param;
 
+// A new Ed25519 key pair, each text NUL-terminated and `len` long. Made by
+// `userhash_ed25519_key_pair_generate`, read-only, freed with
+// `userhash_ed25519_key_pair_free`, which wipes the private key's texts.
+// Keep the private key with the signer (a file of mode 0600, a secret
+// manager); give the widget's server the public key only.
+typedef struct {
+  // The kid written into both JWKs; `ptr` NULL when none was given.
+  userhash_str kid;
+  // The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), for
+  // `userhash_token_signer_new_ed25519`, OpenSSL, Go, Node or Python.
+  userhash_str private_pem;
+  // The private key as a JWK (`"d"` and `"x"`).
+  userhash_str private_jwk;
+  // The public key as SPKI PEM (`-----BEGIN PUBLIC KEY-----`), for a
+  // `userhash_token_key`'s `public_key`.
+  userhash_str public_pem;
+  // The public key as a JWK (`{"kty":"OKP","crv":"Ed25519","x":...}`).
+  userhash_str public_jwk;
+} userhash_ed25519_key_pair;
+
+// Which vendor's claim names a token uses: one of the
+// `USERHASH_TOKEN_PROFILE_` values (a number, not a C enum, so that the
+// library can refuse one it does not know with `USERHASH_INVALID_ARGUMENT`).
+//
+// | profile | user id claim | other claims |
+// |---|---|---|
+// | `USERHASH_TOKEN_PROFILE_USERHASH` | `sub` | `email`, `org` (required) |
+// | `USERHASH_TOKEN_PROFILE_INTERCOM` | `user_id` | `email` (Intercom Messenger Security) |
+// | `USERHASH_TOKEN_PROFILE_ZENDESK` | `external_id` | `scope: "user"`, `email`, `email_verified`, `name` |
+// | `USERHASH_TOKEN_PROFILE_DRIFT` | `sub` | none (Drift's `userJwt`) |
+typedef uint32_t userhash_token_profile;
+
+// One usual mistake that explains a refused token.
+typedef struct {
+  // The cause's name, the same in every binding: "BearerPrefix",
+  // "Truncated", "SecretEncoding", "MillisecondsForSeconds" or
+  // "WrongKeyForKid". Static.
+  const char *name;
+  // What happened and how to fix it (never a secret).
+  userhash_str message;
+  // Whether the cause is about one configured key (`SecretEncoding`,
+  // `WrongKeyForKid`).
+  bool has_key_index;
+  // That key's index in the verifier's list, when `has_key_index`; 0
+  // otherwise.
+  size_t key_index;
+} userhash_token_cause;
+
+// What `userhash_token_diagnose(_at)` found. Its texts are NUL-terminated;
+// read-only; freed with `userhash_token_diagnosis_free`.
+typedef struct {
+  // "Valid" (the token verifies under these keys and options at this
+  // time), "Explained" (`causes` explain the refusal) or "Unexplained"
+  // (no usual cause does). Static.
+  const char *name;
+  // The whole diagnosis as one sentence to show: what to fix (never a secret).
+  userhash_str message;
+  // The causes found, the main one first; NULL when `causes_len` is 0
+  // (always so unless "Explained").
+  const userhash_token_cause *causes;
+  // How many `causes` there are.
+  size_t causes_len;
+  // For "Unexplained", the verifier's refusal (e.g. `USERHASH_MISMATCH`:
+  // another secret or key altogether); `USERHASH_OK` otherwise.
+  userhash_status error;
+} userhash_token_diagnosis;
+
+// How a token signer writes its tokens. Each text is optional: `ptr` NULL
+// is none (its `len` is then not read). Zeroed (`= {0}`), it is the
+// `userhash` profile (which needs `org`) with the default lifetime.
+typedef struct {
+  // Which claims name the user (`USERHASH_TOKEN_PROFILE_USERHASH`, ...).
+  userhash_token_profile profile;
+  // The header's `kid`, which selects the verifier's key (Zendesk: the
+  // key's `app_...` id); 1 to 256 bytes.
+  userhash_str kid;
+  // The `org` claim: required by the `userhash` profile, refused by the
+  // others (the org id's rules, SPEC §1.3).
+  userhash_str org;
+  // The `aud` claim, for a verifier that checks one.
+  userhash_str audience;
+  // The `iss` claim, for a verifier that checks one.
+  userhash_str issuer;
+  // `exp - iat` in seconds, 1 to `USERHASH_MAX_TOKEN_LIFETIME_S`; 0 means
+  // `USERHASH_DEFAULT_TOKEN_LIFETIME_S` (5 minutes, one page load).
+  uint64_t lifetime_s;
+} userhash_token_signer_options;
+
+// A boolean that may be absent, such as a token's `email_verified`: one of
+// the `USERHASH_TRISTATE_` values. Unset is 0, so a zeroed structure has
+// no value.
+typedef uint32_t userhash_tristate;
+
+// Who a token is about. `user_id` is required; every other text is
+// optional (`ptr` NULL is none, its `len` then not read). Which claims a
+// profile has: see `userhash_token_profile`; a claim the profile lacks is
+// refused (`USERHASH_MALFORMED`, field "claims").
+typedef struct {
+  // The user's id, 1 to 1024 bytes: `sub`, `user_id` or `external_id`.
+  userhash_str user_id;
+  // `email` (profiles `userhash`, `intercom`, `zendesk`).
+  userhash_str email;
+  // `name` (profile `zendesk`).
+  userhash_str name;
+  // `email_verified` (profile `zendesk`); `USERHASH_TRISTATE_UNSET` leaves
+  // it out.
+  userhash_tristate email_verified;
+  // More claims, as the text of one JSON object (`{"plan":"pro"}`); none
+  // may be a registered claim (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`,
+  // `jti`) or one of the profile's.
+  userhash_str extra_claims_json;
+} userhash_token_subject;
+
+// One entry of a token verifier's key list: an HS256 secret or Ed25519
+// public key text, exactly one of the two (the other's `ptr` NULL), and
+// its `kid`.
+typedef struct {
+  // An HS256 secret's bytes (at least `USERHASH_MIN_TOKEN_SECRET_LEN`), or
+  // `ptr` NULL. Copied, and wiped when the verifier is freed.
+  userhash_str hs256_secret;
+  // Ed25519 public keys as text, or `ptr` NULL: an SPKI PEM (`-----BEGIN
+  // PUBLIC KEY-----`), a public JWK, or a JWK Set (`{"keys":[...]}`,
+  // which adds each of its keys in its order). A private key is refused:
+  // the widget's server needs the public key only.
+  userhash_str public_key;
+  // The `kid` tokens select this key by, or `ptr` NULL for none (a token
+  // without a kid is tried against every key of its algorithm). A JWK's
+  // own `kid` wins over this one; with a JWK Set it must be NULL (each
+  // key has its own).
+  userhash_str kid;
+} userhash_token_key;
+
 // A nonce store written by the application (its own database, a shared
 // cache), as a callback: record `(org_id, nonce)` until `expires_at_ms`
 // unless it is already there. `org_id` and `nonce` are NUL-terminated and
@@ -163,8 +348,15 @@ typedef struct {
 // is then refused with `USERHASH_STORE_UNAVAILABLE`: fail closed). It must
 // be atomic, and thread-safe if the verifier is used by several threads.
 //
+// A single-use token verifier (`userhash_token_verifier_set_nonce_store`)
+// calls it the same way, with `jwt:` and its org (or its profile's name, for
+// a profile without an org) as `org_id`, the token's `jti` as `nonce`, and
+// the token's `exp` plus the leeway as `expires_at_ms`; a 0 makes the token
+// `USERHASH_REPLAYED`.
+//
 // `org_id` and `nonce` are valid only during the call: copy what you keep.
-// The callback runs inside `userhash_verifier_verify_url(_at)`, on the
+// The callback runs inside `userhash_verifier_verify_url(_at)` (or
+// `userhash_token_verifier_verify(_at)`), on the
 // calling thread, after the signature and freshness checks and with no lock
 // of the library held. It may call userhash (even verify with another or
 // the same verifier), but must not call a `_set_` function or `_free` on
@@ -179,6 +371,43 @@ typedef int (*userhash_nonce_check_fn)(void *context,
                                        size_t nonce_len,
                                        uint64_t expires_at_ms,
                                        uint64_t now_ms);
+
+// A token that passed every check. Every text is NUL-terminated and `len`
+// long; an optional one has `ptr` NULL when the token lacks it. Times are
+// seconds since 1970. Made by `userhash_token_verifier_verify(_at)`,
+// read-only, freed with `userhash_verified_token_free`.
+typedef struct {
+  // The verifier's profile, which named the claims below.
+  userhash_token_profile profile;
+  // The profile's user id claim (`sub`, `user_id` or `external_id`).
+  userhash_str user_id;
+  // `email`, if the token has one.
+  userhash_str email;
+  // `name`, if the token has one.
+  userhash_str name;
+  // `email_verified`: `USERHASH_TRISTATE_UNSET` when the token lacks it.
+  userhash_tristate email_verified;
+  // `org` (`userhash` profile): the verifier's own.
+  userhash_str org;
+  // Whether the token has an `iat`.
+  bool has_issued_at;
+  // `iat`, when `has_issued_at`; 0 otherwise.
+  uint64_t issued_at;
+  // `exp`.
+  uint64_t expires_at;
+  // `jti`, if the token has one (a single-use verifier requires it).
+  userhash_str jti;
+  // The header's `kid`, if any.
+  userhash_str kid;
+  // Which of the verifier's keys matched: 0 is the first configured (a
+  // JWK Set counts as each of its keys).
+  size_t key_index;
+  // The algorithm, fixed by that key.
+  userhash_token_algorithm algorithm;
+  // The whole payload as received (the JSON text of one object): every
+  // claim, extra ones included.
+  userhash_str claims_json;
+} userhash_verified_token;
 
 // Who the widget's user is, once every check has passed. Every text is
 // NUL-terminated and `len` long. Made by `userhash_verifier_verify_url(_at)`,
@@ -204,6 +433,29 @@ typedef struct {
   // are previous secrets still accepted during a rotation.
   size_t key_index;
 } userhash_verified_identity;
+
+// `sub`, `email`, `org`: userhash's own, with the org a verifier checks. 0,
+// so a zeroed `userhash_token_signer_options` has it.
+#define USERHASH_TOKEN_PROFILE_USERHASH 0
+
+// `user_id`, `email`: Intercom's Messenger Security (`intercom_user_jwt`).
+#define USERHASH_TOKEN_PROFILE_INTERCOM 1
+
+// `scope: "user"`, `external_id`, `email`, `email_verified`, `name`: Zendesk
+// messaging (the `kid` is the key's `app_...` id).
+#define USERHASH_TOKEN_PROFILE_ZENDESK 2
+
+// `sub`: Drift's `userJwt`.
+#define USERHASH_TOKEN_PROFILE_DRIFT 3
+
+// No value: the claim is left out (or was absent).
+#define USERHASH_TRISTATE_UNSET 0
+
+// `false`.
+#define USERHASH_TRISTATE_FALSE 1
+
+// `true`.
+#define USERHASH_TRISTATE_TRUE 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -382,12 +634,34 @@ userhash_status userhash_widget_url(const char *base_url,
                                     char **out_url,
                                     size_t *out_url_len);
 
-// Frees a string the library made (a widget URL) and sets `*string` to
-// NULL; `string == NULL` or `*string == NULL` does nothing.
+// Frees a string the library made (a widget URL, a token) and sets
+// `*string` to NULL; `string == NULL` or `*string == NULL` does nothing.
 //
 // # Safety
-// `*string` must be NULL or come from `userhash_widget_url`.
+// `*string` must be NULL or come from `userhash_widget_url` or
+// `userhash_token_signer_sign(_at)`.
 void userhash_string_free(char **string);
+
+// Makes a new Ed25519 key pair from the operating system's CSPRNG, with
+// `kid` (NULL for none; else 1 to 256 bytes) written into both JWKs; give
+// the same kid to the signer's options and the verifier's key.
+// `*out_pair` is the pair, to free with `userhash_ed25519_key_pair_free`;
+// NULL on failure (`USERHASH_MALFORMED` field "kid",
+// `USERHASH_INVALID_ARGUMENT`).
+//
+// # Safety
+// `kid` must be NULL or valid for `kid_len` bytes; `out_pair` valid for one
+// pointer.
+userhash_status userhash_ed25519_key_pair_generate(const char *kid,
+                                                   size_t kid_len,
+                                                   userhash_ed25519_key_pair **out_pair);
+
+// Wipes the private key's texts, frees the pair and sets `*pair` to NULL;
+// `pair == NULL` or `*pair == NULL` does nothing.
+//
+// # Safety
+// `*pair` must be NULL or come from `userhash_ed25519_key_pair_generate`.
+void userhash_ed25519_key_pair_free(userhash_ed25519_key_pair **pair);
 
 // Raw HMAC-SHA256 of `message` under `key` (any length, even 0 or weak:
 // this is the primitive, not a scheme). Writes the `USERHASH_TAG_LEN`-byte
@@ -442,15 +716,297 @@ const char *userhash_last_error_message(void);
 
 // The field the calling thread's last error is about, as SPEC.md names it
 // ("secret", "identifier", "email", "org_id", "timestamp", "nonce",
-// "user_hash", "name", "params", "base_url"; for `USERHASH_TOO_LARGE` the
-// limit, "max_url_len" or "max_params"), or NULL when it has none.
+// "user_hash", "name", "params", "base_url"; for tokens "token", "claims",
+// "key", "kid"; for `USERHASH_TOO_LARGE` the limit, "max_url_len",
+// "max_params" or "max_token_len"), or NULL when it has none.
 // Valid until the thread's next call into userhash.
 const char *userhash_last_error_field(void);
 
 // For a last error of `USERHASH_EXPIRED`, the signature's age in
-// milliseconds; for `USERHASH_FROM_FUTURE`, how far ahead its timestamp is;
-// 0 otherwise.
+// milliseconds (a token's counts from its `iat`, or from its `exp` when it
+// has none); for `USERHASH_FROM_FUTURE`, how far ahead its timestamp (a
+// token's `iat` or `nbf`) is; 0 otherwise.
 uint64_t userhash_last_error_ms(void);
+
+// A profile's name: "userhash", "intercom", "zendesk" or "drift";
+// "unknown" for any other number. Static; never free it.
+const char *userhash_token_profile_name(userhash_token_profile profile);
+
+// An algorithm's JOSE name: "HS256" or "EdDSA"; "unknown" for any other
+// number (it takes an `int`, so any number is safe to pass). Static; never
+// free it.
+const char *userhash_token_algorithm_name(int algorithm);
+
+// Why `verifier` refuses `token` now; see `userhash_token_diagnose_at`.
+//
+// # Safety
+// As `userhash_token_diagnose_at`.
+userhash_status userhash_token_diagnose(const userhash_token_verifier *verifier,
+                                        const char *token,
+                                        size_t token_len,
+                                        userhash_token_diagnosis **out_diagnosis);
+
+// Why `verifier` would refuse `token` at `now_ms` (Unix milliseconds), for a
+// developer's error page or a support tool: the usual mistakes tried in
+// turn (a `Bearer ` prefix, a token cut by a URL or a log line, a secret
+// used as its base64 text instead of its bytes or the reverse, `exp` in
+// milliseconds, the wrong key for its kid). `*out_diagnosis` is the
+// result, to free with `userhash_token_diagnosis_free` (NULL on failure,
+// which is only `USERHASH_INVALID_ARGUMENT`: a refused token is a
+// diagnosis, not an error). Nothing is recorded in the nonce store, and no
+// secret appears in any text.
+//
+// # Safety
+// `verifier` must be a live verifier; `token` valid for `token_len` bytes;
+// `out_diagnosis` valid for one pointer.
+userhash_status userhash_token_diagnose_at(const userhash_token_verifier *verifier,
+                                           const char *token,
+                                           size_t token_len,
+                                           uint64_t now_ms,
+                                           userhash_token_diagnosis **out_diagnosis);
+
+// Frees a diagnosis and sets `*diagnosis` to NULL; `diagnosis == NULL` or
+// `*diagnosis == NULL` does nothing.
+//
+// # Safety
+// `*diagnosis` must be NULL or come from `userhash_token_diagnose(_at)`.
+void userhash_token_diagnosis_free(userhash_token_diagnosis **diagnosis);
+
+// Makes an HS256 signer with `secret` (at least
+// `USERHASH_MIN_TOKEN_SECRET_LEN` bytes, else `USERHASH_WEAK_SECRET`; give
+// tokens a secret of their own, never the identifier hash's or the signed
+// identity's). The secret is copied, and wiped when the signer is freed.
+// Errors: `USERHASH_WEAK_SECRET`, `USERHASH_MALFORMED` (field "org_id",
+// "kid" or "claims": an option breaks its rule, e.g. the `userhash` profile
+// without an org), `USERHASH_INVALID_ARGUMENT`; `*out_signer` is then NULL.
+//
+// # Safety
+// `secret` must be valid for `secret_len` bytes; `options` must point to
+// one `userhash_token_signer_options` whose texts are valid for their
+// lengths; `out_signer` valid for one pointer.
+userhash_status userhash_token_signer_new_hs256(const char *secret,
+                                                size_t secret_len,
+                                                const userhash_token_signer_options *options,
+                                                userhash_token_signer **out_signer);
+
+// Makes an EdDSA signer with an Ed25519 private key given as text: a
+// PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`, as `openssl genpkey -algorithm
+// ed25519` and `userhash_ed25519_key_pair_generate` write it) or a private
+// JWK (`{"kty":"OKP","crv":"Ed25519","d":...}`). The key is copied, and
+// wiped when the signer is freed. Errors: `USERHASH_MALFORMED` (field "key"
+// for a key it cannot read, which the message never shows; or an option's
+// field), `USERHASH_INVALID_ARGUMENT`; `*out_signer` is then NULL.
+//
+// # Safety
+// `private_key` must be valid for `private_key_len` bytes; `options` and
+// `out_signer` as `userhash_token_signer_new_hs256`.
+userhash_status userhash_token_signer_new_ed25519(const char *private_key,
+                                                  size_t private_key_len,
+                                                  const userhash_token_signer_options *options,
+                                                  userhash_token_signer **out_signer);
+
+// Frees a token signer and wipes its key, then sets `*signer` to NULL;
+// `signer == NULL` or `*signer == NULL` does nothing.
+//
+// # Safety
+// `*signer` must be NULL or a signer from `userhash_token_signer_new_hs256`
+// or `_new_ed25519`, used by no other thread.
+void userhash_token_signer_free(userhash_token_signer **signer);
+
+// Signs a token for `subject` now, with a fresh random `jti` (a lowercase
+// UUID v4 from the operating system's CSPRNG): `*out_token` is the compact
+// JWS (`header.payload.signature`), NUL-terminated, to free with
+// `userhash_string_free`; `out_token_len` may be NULL, else it receives the
+// token's length. Both are NULL and 0 on failure: `USERHASH_MALFORMED`
+// (field "claims": a claim breaks its rule or is not in the profile),
+// `USERHASH_TOO_LARGE` (a token past `USERHASH_DEFAULT_MAX_TOKEN_LEN`
+// bytes, which a default verifier would refuse unread),
+// `USERHASH_INVALID_ARGUMENT`.
+//
+// # Safety
+// `signer` must be a live signer; `subject` must point to one
+// `userhash_token_subject` whose texts are valid for their lengths;
+// `out_token` valid for one pointer; `out_token_len` NULL or valid for one
+// `size_t`.
+userhash_status userhash_token_signer_sign(const userhash_token_signer *signer,
+                                           const userhash_token_subject *subject,
+                                           char **out_token,
+                                           size_t *out_token_len);
+
+// Like `userhash_token_signer_sign`, issued at `now_ms` (Unix
+// milliseconds; `iat` is its whole seconds) with the given `jti` (8 to 128
+// characters of `A-Z a-z 0-9 - _ . ~`): for tests and apps with their own
+// clock. The same inputs give the same token, byte for byte. A `jti` used
+// twice makes the second token a replay for a single-use verifier.
+//
+// # Safety
+// As `userhash_token_signer_sign`; `jti` valid for `jti_len` bytes.
+userhash_status userhash_token_signer_sign_at(const userhash_token_signer *signer,
+                                              const userhash_token_subject *subject,
+                                              uint64_t now_ms,
+                                              const char *jti,
+                                              size_t jti_len,
+                                              char **out_token,
+                                              size_t *out_token_len);
+
+// Makes a token verifier that accepts tokens of `profile` signed by any of
+// `keys` (`keys_len` of them: the current key first, then any previous
+// ones still accepted during a rotation; `kid` picks one). `org` (NULL for
+// none) is the org a `userhash` token must name: required by that profile,
+// refused by the others. It starts with the core's defaults: a leeway of
+// `USERHASH_DEFAULT_TOKEN_LEEWAY_S`, tokens living at most
+// `USERHASH_DEFAULT_MAX_TOKEN_LIFETIME_S` and at most
+// `USERHASH_DEFAULT_MAX_TOKEN_LEN` bytes long, no audience or issuer, not
+// single use, and a memory nonce store of its own. On failure
+// `*out_verifier` is NULL: `USERHASH_WEAK_SECRET` (an HS256 secret under
+// `USERHASH_MIN_TOKEN_SECRET_LEN` bytes), `USERHASH_MALFORMED` (field
+// "key": no key, a key it cannot read, a private key; "kid": two keys with
+// one kid; "org_id"), `USERHASH_INVALID_ARGUMENT`. No message shows a
+// secret or a key.
+//
+// # Safety
+// `keys` must point to `keys_len` valid `userhash_token_key` (NULL only
+// when `keys_len` is 0), each text valid for its length; `org` NULL or
+// valid for `org_len` bytes; `out_verifier` valid for one pointer.
+userhash_status userhash_token_verifier_new(const userhash_token_key *keys,
+                                            size_t keys_len,
+                                            userhash_token_profile profile,
+                                            const char *org,
+                                            size_t org_len,
+                                            userhash_token_verifier **out_verifier);
+
+// Frees a token verifier (and its own nonce store) and wipes its secrets,
+// then sets `*verifier` to NULL; `verifier == NULL` or `*verifier == NULL`
+// does nothing.
+//
+// # Safety
+// `*verifier` must be NULL or come from `userhash_token_verifier_new`, used
+// by no other thread.
+void userhash_token_verifier_free(userhash_token_verifier **verifier);
+
+// Requires tokens to name `audience` in `aud` (1 to 256 bytes); NULL
+// accepts only tokens without an `aud` (the default). A token that lacks
+// the audience is then `USERHASH_MISSING_CLAIM`, one for another is
+// `USERHASH_WRONG_AUDIENCE`. On failure the verifier is unchanged.
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using;
+// `audience` NULL or valid for `audience_len` bytes.
+userhash_status userhash_token_verifier_set_audience(userhash_token_verifier *verifier,
+                                                     const char *audience,
+                                                     size_t audience_len);
+
+// Requires tokens to have `iss` equal to `issuer` (1 to 256 bytes); NULL
+// does not check `iss` (the default). On failure the verifier is unchanged.
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using;
+// `issuer` NULL or valid for `issuer_len` bytes.
+userhash_status userhash_token_verifier_set_issuer(userhash_token_verifier *verifier,
+                                                   const char *issuer,
+                                                   size_t issuer_len);
+
+// Allows `leeway_s` seconds of clock skew on `exp`, `nbf` and `iat`
+// (default `USERHASH_DEFAULT_TOKEN_LEEWAY_S`).
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using.
+userhash_status userhash_token_verifier_set_leeway_s(userhash_token_verifier *verifier,
+                                                     uint64_t leeway_s);
+
+// Refuses tokens that live longer than `max_lifetime_s` seconds (`exp -
+// iat`) with `USERHASH_LIFETIME_TOO_LONG` (default
+// `USERHASH_DEFAULT_MAX_TOKEN_LIFETIME_S`).
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using.
+userhash_status userhash_token_verifier_set_max_lifetime_s(userhash_token_verifier *verifier,
+                                                           uint64_t max_lifetime_s);
+
+// Refuses tokens longer than `max_token_len` bytes unread, with
+// `USERHASH_TOO_LARGE` (field "max_token_len"; default
+// `USERHASH_DEFAULT_MAX_TOKEN_LEN`, far above any identity token).
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using.
+userhash_status userhash_token_verifier_set_max_token_len(userhash_token_verifier *verifier,
+                                                          size_t max_token_len);
+
+// Accepts each token once (`single_use` true): its `jti` is recorded in the
+// nonce store until the token expires, a second use is
+// `USERHASH_REPLAYED`, and a token without `jti` is
+// `USERHASH_MISSING_CLAIM`. Off by default.
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using.
+userhash_status userhash_token_verifier_set_single_use(userhash_token_verifier *verifier,
+                                                       bool single_use);
+
+// Gives the verifier a new memory nonce store of its own that holds at most
+// `capacity` live `jti`s (0 refuses every single-use token with
+// `USERHASH_STORE_FULL`). Those remembered so far are forgotten.
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using.
+userhash_status userhash_token_verifier_set_memory_store(userhash_token_verifier *verifier,
+                                                         size_t capacity);
+
+// Makes a single-use verifier remember `jti`s through `check` (see
+// `userhash_nonce_check_fn`, which says what it is called with for a
+// token), called with `context` as its first argument. `context` is the
+// application's: it must stay valid until the verifier is freed, and the
+// library never frees it. `check` must not be NULL.
+//
+// # Safety
+// `verifier` must be a live verifier that no other thread is using; `check`
+// and `context` must stay usable for the verifier's lifetime, from every
+// thread that verifies with it.
+userhash_status userhash_token_verifier_set_nonce_store(userhash_token_verifier *verifier,
+                                                        userhash_nonce_check_fn check,
+                                                        void *context);
+
+// Verifies a token against the system clock; see
+// `userhash_token_verifier_verify_at`.
+//
+// # Safety
+// As `userhash_token_verifier_verify_at`.
+userhash_status userhash_token_verifier_verify(const userhash_token_verifier *verifier,
+                                               const char *token,
+                                               size_t token_len,
+                                               userhash_verified_token **out_token);
+
+// Verifies a token (the compact JWS alone: strip a `Bearer ` prefix first)
+// as if the clock read `now_ms` (Unix milliseconds). The checks run in
+// SPEC §8's order: form (`USERHASH_TOO_LARGE` unread, `USERHASH_MALFORMED`
+// field "token", `USERHASH_ALGORITHM_REFUSED` for `none` or `crit`), key
+// (`USERHASH_UNKNOWN_KEY` for a kid it does not have,
+// `USERHASH_ALGORITHM_REFUSED` for an algorithm its key does not have),
+// signature (`USERHASH_MISMATCH`), claims (`USERHASH_MISSING_CLAIM`,
+// `USERHASH_MALFORMED` field "claims"), org, audience and issuer
+// (`USERHASH_WRONG_AUDIENCE`), time (`USERHASH_EXPIRED`,
+// `USERHASH_FROM_FUTURE`, with `userhash_last_error_ms`;
+// `USERHASH_LIFETIME_TOO_LONG`), then, if single use, the nonce store
+// (`USERHASH_REPLAYED`, `USERHASH_STORE_FULL`,
+// `USERHASH_STORE_UNAVAILABLE`). On success `*out_token` is the verified
+// token, to free with `userhash_verified_token_free`; otherwise it is NULL
+// and `userhash_last_error_message()` says what to fix
+// (`userhash_token_diagnose_at` names the usual causes).
+//
+// # Safety
+// `verifier` must be a live verifier; `token` valid for `token_len` bytes;
+// `out_token` valid for one pointer.
+userhash_status userhash_token_verifier_verify_at(const userhash_token_verifier *verifier,
+                                                  const char *token,
+                                                  size_t token_len,
+                                                  uint64_t now_ms,
+                                                  userhash_verified_token **out_token);
+
+// Frees a verified token and sets `*token` to NULL; `token == NULL` or
+// `*token == NULL` does nothing.
+//
+// # Safety
+// `*token` must be NULL or come from `userhash_token_verifier_verify(_at)`.
+void userhash_verified_token_free(userhash_verified_token **token);
 
 // Makes a verifier for `org_id` that accepts `secrets` (`secrets_len` of
 // them; the current secret first, then previous ones still accepted during a

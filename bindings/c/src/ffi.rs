@@ -2,11 +2,12 @@
 //! is about memory and encoding (NULL, lengths, UTF-8, buffer sizes), never
 //! about userhash's rules, which stay in the core.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
 use std::fmt::Display;
 use std::{ptr, slice, str};
 
 use crate::status::Failure;
+use crate::userhash_str;
 
 fn invalid(message: String) -> Failure {
     Failure::InvalidArgument(message)
@@ -40,6 +41,26 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const c_char, len: usize, what: impl Displa
 pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize, what: impl Display) -> Result<&'a str, Failure> {
     let raw = bytes(ptr, len, &what)?;
     str::from_utf8(raw).map_err(|e| invalid(format!("{what} is not valid UTF-8 (at byte {})", e.valid_up_to())))
+}
+
+/// An optional piece of text in a structure: NULL `ptr` is none (and `len`
+/// is not read), anything else is [`text`].
+///
+/// # Safety
+/// A non-NULL `s.ptr` must point to `s.len` readable bytes that outlive `'a`.
+pub(crate) unsafe fn optional_text<'a>(s: &userhash_str, what: impl Display) -> Result<Option<&'a str>, Failure> {
+    if s.ptr.is_null() {
+        return Ok(None);
+    }
+    text(s.ptr, s.len, what).map(Some)
+}
+
+/// An optional text argument: NULL `ptr` is none (and `len` is not read).
+///
+/// # Safety
+/// As [`optional_text`].
+pub(crate) unsafe fn optional_arg<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<Option<&'a str>, Failure> {
+    optional_text(&userhash_str { ptr, len }, what)
 }
 
 /// `len` items at `ptr`; NULL is allowed only when `len` is 0, and `len`
@@ -212,6 +233,36 @@ pub(crate) unsafe fn boxed_out<T, U>(
     *out = ptr::null_mut();
     let value = make()?;
     *out = Box::into_raw(Box::new(value)).cast::<T>();
+    Ok(())
+}
+
+/// Runs `make` and hands the text it returns to the caller as `*out`, a new
+/// NUL-terminated string to free with `userhash_string_free`, and its length
+/// as `*out_len` (when `out_len` is not NULL). Both are NULL and 0 from the
+/// start, so they stay so on every failure (a panic included).
+///
+/// # Safety
+/// A non-NULL `out` must be valid for writing one pointer, a non-NULL
+/// `out_len` for one `size_t`.
+pub(crate) unsafe fn string_out(
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+    what: &str,
+    make: impl FnOnce() -> Result<String, Failure>,
+) -> Result<(), Failure> {
+    clear_out(out);
+    if let Some(len) = out_len.as_mut() {
+        *len = 0;
+    }
+    let out = target(out, what)?;
+    let value = make()?;
+    let len = value.len();
+    // Tokens and URLs are ASCII without NUL; a NUL would be a bug (a panic, so USERHASH_INTERNAL).
+    let value = CString::new(value).expect("text handed out as a C string holds no NUL byte");
+    *out = value.into_raw();
+    if let Some(out_len) = out_len.as_mut() {
+        *out_len = len;
+    }
     Ok(())
 }
 

@@ -242,11 +242,12 @@ pub unsafe extern "C" fn userhash_widget_url(
     })
 }
 
-/// Frees a string the library made (a widget URL) and sets `*string` to
-/// NULL; `string == NULL` or `*string == NULL` does nothing.
+/// Frees a string the library made (a widget URL, a token) and sets
+/// `*string` to NULL; `string == NULL` or `*string == NULL` does nothing.
 ///
 /// # Safety
-/// `*string` must be NULL or come from `userhash_widget_url`.
+/// `*string` must be NULL or come from `userhash_widget_url` or
+/// `userhash_token_signer_sign(_at)`.
 #[no_mangle]
 pub unsafe extern "C" fn userhash_string_free(string: *mut *mut c_char) {
     catch((), || {

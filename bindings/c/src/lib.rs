@@ -5,6 +5,9 @@
 //! relay-cabi):
 //!
 //! - every fallible function returns a `userhash_status`; `USERHASH_OK` is 0;
+//! - a choice passed in (a token profile, a tri-state) is a `uint32_t` with
+//!   named values, never a C enum, so an unknown number is refused
+//!   (`USERHASH_INVALID_ARGUMENT`) instead of being undefined behaviour;
 //! - text goes in as `(const char *ptr, size_t len)`: no NUL is looked for,
 //!   `ptr` is never NULL (pass `""` and 0 for an empty value), and text must be
 //!   UTF-8 (else `USERHASH_INVALID_ARGUMENT`); secrets and raw MAC inputs are
@@ -17,9 +20,9 @@
 //!   NUL-terminated; a smaller buffer is `USERHASH_BUFFER_TOO_SMALL`; it may
 //!   be one of the inputs' buffers (nothing is written before they are read);
 //! - what the library allocates (a handle, a signed or verified identity, a
-//!   URL) has one `_free` function that takes the ADDRESS of the caller's
-//!   pointer and sets it to NULL: freeing twice frees once, and `_free(NULL)`
-//!   is a no-op;
+//!   URL, a token, a verified token, a diagnosis, a key pair) has one `_free`
+//!   function that takes the ADDRESS of the caller's pointer and sets it to
+//!   NULL: freeing twice frees once, and `_free(NULL)` is a no-op;
 //! - no panic crosses the boundary: it becomes `USERHASH_INTERNAL`;
 //! - on failure every output is emptied (`""`, `false`, NULL), and
 //!   `userhash_last_error_message()` says what went wrong, per thread.
@@ -34,8 +37,13 @@ use std::ffi::c_char;
 mod ffi;
 mod identifier;
 mod identity;
+mod key_pair;
 mod mac;
 mod status;
+mod token;
+mod token_diagnose;
+mod token_signer;
+mod token_verifier;
 mod verify;
 
 pub use identifier::{
@@ -48,10 +56,33 @@ pub use identity::{
     userhash_identity_signer_sign, userhash_identity_signer_sign_at, userhash_signed_identity,
     userhash_signed_identity_free, userhash_string_free, userhash_widget_url,
 };
+pub use key_pair::{userhash_ed25519_key_pair, userhash_ed25519_key_pair_free, userhash_ed25519_key_pair_generate};
 pub use mac::{userhash_hmac_sha256, userhash_verify_hmac_sha256};
 pub use status::{
     userhash_last_error_field, userhash_last_error_message, userhash_last_error_ms, userhash_last_error_status,
     userhash_status, userhash_status_message, userhash_status_name,
+};
+pub use token::{
+    userhash_token_algorithm, userhash_token_algorithm_name, userhash_token_profile, userhash_token_profile_name,
+    userhash_tristate, USERHASH_TOKEN_PROFILE_DRIFT, USERHASH_TOKEN_PROFILE_INTERCOM, USERHASH_TOKEN_PROFILE_USERHASH,
+    USERHASH_TOKEN_PROFILE_ZENDESK, USERHASH_TRISTATE_FALSE, USERHASH_TRISTATE_TRUE, USERHASH_TRISTATE_UNSET,
+};
+pub use token_diagnose::{
+    userhash_token_cause, userhash_token_diagnose, userhash_token_diagnose_at, userhash_token_diagnosis,
+    userhash_token_diagnosis_free,
+};
+pub use token_signer::{
+    userhash_token_signer, userhash_token_signer_free, userhash_token_signer_new_ed25519,
+    userhash_token_signer_new_hs256, userhash_token_signer_options, userhash_token_signer_sign,
+    userhash_token_signer_sign_at, userhash_token_subject,
+};
+pub use token_verifier::{
+    userhash_token_key, userhash_token_verifier, userhash_token_verifier_free, userhash_token_verifier_new,
+    userhash_token_verifier_set_audience, userhash_token_verifier_set_issuer, userhash_token_verifier_set_leeway_s,
+    userhash_token_verifier_set_max_lifetime_s, userhash_token_verifier_set_max_token_len,
+    userhash_token_verifier_set_memory_store, userhash_token_verifier_set_nonce_store,
+    userhash_token_verifier_set_single_use, userhash_token_verifier_verify, userhash_token_verifier_verify_at,
+    userhash_verified_token, userhash_verified_token_free,
 };
 pub use verify::{
     userhash_nonce_check_fn, userhash_org_id_of, userhash_verified_identity, userhash_verified_identity_free,
@@ -80,6 +111,19 @@ pub const USERHASH_DEFAULT_STORE_CAPACITY: usize = 100_000;
 pub const USERHASH_DEFAULT_MAX_URL_LEN: usize = 65_536;
 /// The most query parameters a verifier reads by default.
 pub const USERHASH_DEFAULT_MAX_PARAMS: usize = 1_000;
+/// The fewest bytes of an HS256 token secret (RFC 7518 §3.2: as long as the hash).
+pub const USERHASH_MIN_TOKEN_SECRET_LEN: usize = 32;
+/// How long a signed token lives by default, in seconds: one page load.
+pub const USERHASH_DEFAULT_TOKEN_LIFETIME_S: u64 = 300;
+/// The longest lifetime a token signer writes, in seconds: one day.
+pub const USERHASH_MAX_TOKEN_LIFETIME_S: u64 = 86_400;
+/// Clock skew a token verifier allows on `exp`, `nbf` and `iat` by default, in seconds.
+pub const USERHASH_DEFAULT_TOKEN_LEEWAY_S: u64 = 30;
+/// The longest lifetime (`exp - iat`) a token verifier accepts by default, in seconds.
+pub const USERHASH_DEFAULT_MAX_TOKEN_LIFETIME_S: u64 = 3_600;
+/// The longest token a verifier reads by default, in bytes (and the longest
+/// a signer writes); an identity token is a few hundred.
+pub const USERHASH_DEFAULT_MAX_TOKEN_LEN: usize = 8_192;
 
 // The header's numbers are literals (cbindgen cannot read another crate's
 // constants); these make the build fail if the core's ever differ.
@@ -93,6 +137,12 @@ const _: () = {
     assert!(USERHASH_DEFAULT_STORE_CAPACITY == userhash_core::nonce::DEFAULT_CAPACITY);
     assert!(USERHASH_DEFAULT_MAX_URL_LEN == userhash_core::DEFAULT_MAX_URL_LEN);
     assert!(USERHASH_DEFAULT_MAX_PARAMS == userhash_core::DEFAULT_MAX_PARAMS);
+    assert!(USERHASH_MIN_TOKEN_SECRET_LEN == userhash_core::jwt::MIN_TOKEN_SECRET_LEN);
+    assert!(USERHASH_DEFAULT_TOKEN_LIFETIME_S == userhash_core::jwt::DEFAULT_TOKEN_LIFETIME_S);
+    assert!(USERHASH_MAX_TOKEN_LIFETIME_S == userhash_core::jwt::MAX_SIGN_LIFETIME_S);
+    assert!(USERHASH_DEFAULT_TOKEN_LEEWAY_S == userhash_core::jwt::DEFAULT_LEEWAY_S);
+    assert!(USERHASH_DEFAULT_MAX_TOKEN_LIFETIME_S == userhash_core::jwt::DEFAULT_MAX_LIFETIME_S);
+    assert!(USERHASH_DEFAULT_MAX_TOKEN_LEN == userhash_core::jwt::DEFAULT_MAX_TOKEN_LEN);
 };
 
 // The header promises that one handle may be used by several threads at
@@ -102,6 +152,8 @@ const _: fn() = || {
     shareable::<userhash_core::IdentifierSigner>();
     shareable::<userhash_core::IdentitySigner>();
     shareable::<userhash_core::Verifier>();
+    shareable::<userhash_core::jwt::TokenSigner>();
+    shareable::<userhash_core::jwt::TokenVerifier>();
 };
 
 /// A piece of text: `len` bytes at `ptr`. In a structure the library made,

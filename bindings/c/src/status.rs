@@ -14,7 +14,7 @@ use userhash_core::Error;
 /// What every fallible function returns: `USERHASH_OK` (0) or why it failed.
 ///
 /// The codes from `USERHASH_WEAK_SECRET` to `USERHASH_STORE_UNAVAILABLE`, and
-/// `USERHASH_TOO_LARGE`, are the error variants of SPEC.md; `12` to `14` are
+/// from `USERHASH_TOO_LARGE` on, are the error variants of SPEC.md; `12` to `14` are
 /// the C API's own. The numbers are stable: a new variant gets the next one. `userhash_status_message` gives a fixed
 /// sentence for a code, `userhash_last_error_message` the detailed message of
 /// the calling thread's last failed call.
@@ -54,10 +54,20 @@ pub enum userhash_status {
     /// A bug in userhash (a caught panic); the message says where.
     USERHASH_INTERNAL = 14,
     /// `TooLarge`: the URL is longer, or has more parameters, than the
-    /// verifier reads before checking the signature
-    /// (`userhash_last_error_field` names the limit: "max_url_len" or
-    /// "max_params").
+    /// verifier reads before checking the signature, or a token is longer
+    /// than its verifier's `max_token_len` (`userhash_last_error_field`
+    /// names the limit: "max_url_len", "max_params" or "max_token_len").
     USERHASH_TOO_LARGE = 15,
+    /// `UnknownKey`: a token's kid names no key of the verifier.
+    USERHASH_UNKNOWN_KEY = 16,
+    /// `AlgorithmRefused`: a token's alg is not its key's (`none`, switching).
+    USERHASH_ALGORITHM_REFUSED = 17,
+    /// `MissingClaim`: a token lacks a claim the verifier requires.
+    USERHASH_MISSING_CLAIM = 18,
+    /// `WrongAudience`: a token is for another org, audience or issuer.
+    USERHASH_WRONG_AUDIENCE = 19,
+    /// `LifetimeTooLong`: a token lives longer than the verifier's maximum.
+    USERHASH_LIFETIME_TOO_LONG = 20,
 }
 
 use userhash_status::*;
@@ -77,7 +87,7 @@ impl From<Error> for Failure {
 
 pub(crate) type Outcome = Result<(), Failure>;
 
-fn status_of(e: &Error) -> userhash_status {
+pub(crate) fn status_of(e: &Error) -> userhash_status {
     match e {
         Error::WeakSecret { .. } => USERHASH_WEAK_SECRET,
         Error::Malformed { .. } => USERHASH_MALFORMED,
@@ -91,6 +101,11 @@ fn status_of(e: &Error) -> userhash_status {
         Error::StoreFull { .. } => USERHASH_STORE_FULL,
         Error::StoreUnavailable { .. } => USERHASH_STORE_UNAVAILABLE,
         Error::TooLarge { .. } => USERHASH_TOO_LARGE,
+        Error::UnknownKey { .. } => USERHASH_UNKNOWN_KEY,
+        Error::AlgorithmRefused { .. } => USERHASH_ALGORITHM_REFUSED,
+        Error::MissingClaim { .. } => USERHASH_MISSING_CLAIM,
+        Error::WrongAudience { .. } => USERHASH_WRONG_AUDIENCE,
+        Error::LifetimeTooLong { .. } => USERHASH_LIFETIME_TOO_LONG,
         // No catch-all: the core's Error is exhaustive, so a new variant stops
         // this build until it has a status of its own.
     }
@@ -213,7 +228,12 @@ pub extern "C" fn userhash_status_message(status: c_int) -> *const c_char {
         12 => c"invalid argument: a NULL pointer, an impossible length, or text that is not UTF-8",
         13 => c"an output buffer is too small",
         14 => c"internal error in userhash (a bug; please report it)",
-        15 => c"the URL is larger than the verifier reads; it was refused unread",
+        15 => c"the URL or token is larger than the verifier reads; it was refused unread",
+        16 => c"the token's kid names no key of this verifier",
+        17 => c"the token's algorithm is not its key's (none and algorithm switching are refused)",
+        18 => c"the token lacks a claim the verifier requires",
+        19 => c"the token is for another org, audience or issuer",
+        20 => c"the token lives longer than the verifier's maximum lifetime",
         _ => c"unknown userhash status",
     };
     text.as_ptr()
@@ -242,6 +262,11 @@ pub extern "C" fn userhash_status_name(status: c_int) -> *const c_char {
         13 => c"BufferTooSmall",
         14 => c"Internal",
         15 => c"TooLarge",
+        16 => c"UnknownKey",
+        17 => c"AlgorithmRefused",
+        18 => c"MissingClaim",
+        19 => c"WrongAudience",
+        20 => c"LifetimeTooLong",
         _ => c"Unknown",
     };
     text.as_ptr()
@@ -266,8 +291,9 @@ pub extern "C" fn userhash_last_error_message() -> *const c_char {
 
 /// The field the calling thread's last error is about, as SPEC.md names it
 /// ("secret", "identifier", "email", "org_id", "timestamp", "nonce",
-/// "user_hash", "name", "params", "base_url"; for `USERHASH_TOO_LARGE` the
-/// limit, "max_url_len" or "max_params"), or NULL when it has none.
+/// "user_hash", "name", "params", "base_url"; for tokens "token", "claims",
+/// "key", "kid"; for `USERHASH_TOO_LARGE` the limit, "max_url_len",
+/// "max_params" or "max_token_len"), or NULL when it has none.
 /// Valid until the thread's next call into userhash.
 #[no_mangle]
 pub extern "C" fn userhash_last_error_field() -> *const c_char {
@@ -275,8 +301,9 @@ pub extern "C" fn userhash_last_error_field() -> *const c_char {
 }
 
 /// For a last error of `USERHASH_EXPIRED`, the signature's age in
-/// milliseconds; for `USERHASH_FROM_FUTURE`, how far ahead its timestamp is;
-/// 0 otherwise.
+/// milliseconds (a token's counts from its `iat`, or from its `exp` when it
+/// has none); for `USERHASH_FROM_FUTURE`, how far ahead its timestamp (a
+/// token's `iat` or `nbf`) is; 0 otherwise.
 #[no_mangle]
 pub extern "C" fn userhash_last_error_ms() -> u64 {
     with_last(0, |l| l.ms)

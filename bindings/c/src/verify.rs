@@ -7,7 +7,7 @@ use std::sync::Arc;
 use userhash_core::{Error, MemoryNonceStore, NonceStore, VerifiedIdentity, Verifier};
 
 use crate::ffi::{boxed_out, bytes, read_items, source, take_box, target, text, text_out};
-use crate::status::{catch, guard, userhash_status};
+use crate::status::{catch, guard, userhash_status, Failure};
 use crate::{userhash_param, userhash_str, OwnedText, USERHASH_MAX_ORG_ID_LEN};
 
 /// Verifies signed widget URLs for one organization (opaque). Make it with
@@ -177,8 +177,15 @@ pub unsafe extern "C" fn userhash_verifier_set_memory_store(
 /// is then refused with `USERHASH_STORE_UNAVAILABLE`: fail closed). It must
 /// be atomic, and thread-safe if the verifier is used by several threads.
 ///
+/// A single-use token verifier (`userhash_token_verifier_set_nonce_store`)
+/// calls it the same way, with `jwt:` and its org (or its profile's name, for
+/// a profile without an org) as `org_id`, the token's `jti` as `nonce`, and
+/// the token's `exp` plus the leeway as `expires_at_ms`; a 0 makes the token
+/// `USERHASH_REPLAYED`.
+///
 /// `org_id` and `nonce` are valid only during the call: copy what you keep.
-/// The callback runs inside `userhash_verifier_verify_url(_at)`, on the
+/// The callback runs inside `userhash_verifier_verify_url(_at)` (or
+/// `userhash_token_verifier_verify(_at)`), on the
 /// calling thread, after the signature and freshness checks and with no lock
 /// of the library held. It may call userhash (even verify with another or
 /// the same verifier), but must not call a `_set_` function or `_free` on
@@ -248,10 +255,18 @@ pub unsafe extern "C" fn userhash_verifier_set_nonce_store(
 ) -> userhash_status {
     guard(|| {
         let v = target(verifier, "verifier")?;
-        let check = check.ok_or_else(|| crate::status::Failure::InvalidArgument("check is NULL".into()))?;
-        v.inner = v.inner.clone().with_nonce_store(Arc::new(CallbackStore { check, context }));
+        v.inner = v.inner.clone().with_nonce_store(callback_store(check, context)?);
         Ok(())
     })
+}
+
+/// The application's callback as a nonce store; `check` must not be NULL.
+pub(crate) fn callback_store(
+    check: userhash_nonce_check_fn,
+    context: *mut c_void,
+) -> Result<Arc<dyn NonceStore>, Failure> {
+    let check = check.ok_or_else(|| Failure::InvalidArgument("check is NULL".into()))?;
+    Ok(Arc::new(CallbackStore { check, context }))
 }
 
 /// Verifies a widget URL (a full URL or a bare query string) against the

@@ -17,7 +17,7 @@ static bool current_failed = false;
 static bool in_case = false;
 static int passed = 0;
 static int failed = 0;
-static bool statuses[USERHASH_TOO_LARGE + 1];
+static bool statuses[LAST_STATUS + 1];
 
 void begin_case(const char *group, const char *name) {
     current_group = group;
@@ -97,11 +97,11 @@ int cases_passed(void) { return passed; }
 int cases_failed(void) { return failed; }
 
 userhash_status seen(userhash_status status) {
-    if ((int)status >= 0 && (int)status <= (int)USERHASH_TOO_LARGE) statuses[status] = true;
+    if ((int)status >= 0 && (int)status <= (int)LAST_STATUS) statuses[status] = true;
     return status;
 }
 
-bool was_seen(int status) { return status >= 0 && status <= (int)USERHASH_TOO_LARGE && statuses[status]; }
+bool was_seen(int status) { return status >= 0 && status <= (int)LAST_STATUS && statuses[status]; }
 
 userhash_str jval(const json_t *value) {
     userhash_str s = {NULL, 0};

@@ -29,6 +29,11 @@ void check_in_child(const char *file, int line, void (*body)(void));
         if (!(cond)) fail_check(__FILE__, __LINE__, __VA_ARGS__); \
     } while (0)
 
+/* The highest status code the library returns: the loops over every code
+ * stop here, and a case checks that the next number has no name (so a new
+ * code cannot go untested until this is raised). */
+#define LAST_STATUS USERHASH_LIFETIME_TOO_LONG
+
 /* Every status returned by the library passes through here, so the suite can
  * show that each code is reachable. */
 userhash_status seen(userhash_status status);
@@ -73,5 +78,7 @@ void test_verify_vectors(const char *dir);
 void test_mac_vectors(const char *dir);
 void test_conventions(const char *dir);
 void test_counts(const char *dir);
+void test_token_vectors(const char *dir);
+void test_token_conventions(const char *dir);
 
 #endif

@@ -19,9 +19,11 @@ int main(int argc, char **argv) {
     test_mac_vectors(dir);
     test_conventions(dir);
     test_counts(dir);
+    test_token_vectors(dir);
+    test_token_conventions(dir);
 
     /* Every status code was returned by some call above. */
-    for (int s = USERHASH_OK; s <= USERHASH_TOO_LARGE; s++) {
+    for (int s = USERHASH_OK; s <= LAST_STATUS; s++) {
         begin_case("reachable", userhash_status_name(s));
         CHECK(was_seen(s), "no test made the library return %s", userhash_status_name(s));
         end_case();

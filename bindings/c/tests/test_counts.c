@@ -327,6 +327,228 @@ static void mac_counts(void) {
     }
 }
 
+/* The token API: jwt.json's HS256 secret and a token it signs. */
+static userhash_str token_secret;
+static const char *token_org = "org_123";
+
+/* A signer with options `o`: refused for `what`, with *out cleared. */
+#define SIGNER_REFUSED(check, n, what, o)                                                                      \
+    do {                                                                                                       \
+        userhash_token_signer *made_ = GARBAGE(userhash_token_signer *, made_);                              \
+        check(userhash_token_signer_new_hs256(token_secret.ptr, token_secret.len, (o), &made_), n, what);     \
+        CHECK(made_ == NULL, "count %zu: signer not cleared", (size_t)(n));                                  \
+    } while (0)
+
+/* Signing `subject` (with `jti`, `jti_len`) refused for `what`, *out_token and *out_token_len cleared;
+ * unless `jti` is NULL, signing now (no jti) too. */
+#define SIGN_REFUSED(check, n, what, signer, subject, jti, jti_len)                                               \
+    do {                                                                                                          \
+        char *t_ = GARBAGE(char *, t_);                                                                           \
+        size_t len_ = 123;                                                                                        \
+        check(userhash_token_signer_sign_at((signer), (subject), 1712345678901ULL, (jti), (jti_len), &t_, &len_), \
+              n, what);                                                                                           \
+        CHECK(t_ == NULL && len_ == 0, "count %zu: out_token or out_token_len not cleared", (size_t)(n));         \
+        if ((jti) != NULL) {                                                                                      \
+            t_ = GARBAGE(char *, t_);                                                                             \
+            check(userhash_token_signer_sign((signer), (subject), &t_, NULL), n, what);                           \
+            CHECK(t_ == NULL, "count %zu: out_token not cleared", (size_t)(n));                                   \
+        }                                                                                                         \
+    } while (0)
+
+static void token_signer_counts(void) {
+    userhash_token_signer_options options = {0}, o;
+    options.org = (userhash_str){token_org, strlen(token_org)};
+    userhash_token_signer *signer = NULL, *made;
+    CHECK_STATUS(userhash_token_signer_new_hs256(token_secret.ptr, token_secret.len, &options, &signer), USERHASH_OK);
+    if (signer == NULL) return;
+    userhash_token_subject subject = {0}, bad;
+    subject.user_id = (userhash_str){"user-42", 7};
+    const char *jti = "7c1e9a52-3b4d-4f6e-8a9b-0c1d2e3f4a5b";
+    userhash_str *texts[] = {&o.kid, &o.audience, &o.issuer};
+    static const char *const text_names[] = {"options->kid", "options->audience", "options->issuer"};
+    userhash_str *fields[] = {&bad.email, &bad.name, &bad.extra_claims_json};
+    static const char *const field_names[] = {"subject->email", "subject->name", "subject->extra_claims_json"};
+
+    FOR_EACH(n, null_counts) {
+        made = GARBAGE(userhash_token_signer *, made);
+        REFUSED_NULL(userhash_token_signer_new_hs256(NULL, n, &options, &made), n, "secret");
+        CHECK(made == NULL, "count %zu: signer not cleared", n);
+        made = GARBAGE(userhash_token_signer *, made);
+        REFUSED_NULL(userhash_token_signer_new_ed25519(NULL, n, &options, &made), n, "private_key");
+        CHECK(made == NULL, "count %zu: signer not cleared", n);
+        SIGNER_REFUSED(REFUSED_NULL, n, "options", NULL);
+        made = GARBAGE(userhash_token_signer *, made);
+        REFUSED_NULL(userhash_token_signer_new_hs256(token_secret.ptr, token_secret.len, &options, NULL), n,
+                     "out_signer");
+        /* A NULL optional text is none: its length is not read. */
+        for (size_t f = 0; f < 3; f++) {
+            o = options;
+            *texts[f] = (userhash_str){NULL, n};
+            made = NULL;
+            CHECK_STATUS(userhash_token_signer_new_hs256(token_secret.ptr, token_secret.len, &o, &made), USERHASH_OK);
+            userhash_token_signer_free(&made);
+        }
+        o = options;
+        o.org = (userhash_str){NULL, n};
+        made = NULL;
+        CHECK_STATUS(userhash_token_signer_new_hs256(token_secret.ptr, token_secret.len, &o, &made),
+                     USERHASH_MALFORMED); /* the userhash profile without an org */
+        CHECK(made == NULL, "count %zu: signer set", n);
+
+        SIGN_REFUSED(REFUSED_NULL, n, "signer", NULL, &subject, jti, strlen(jti));
+        SIGN_REFUSED(REFUSED_NULL, n, "subject", signer, NULL, jti, strlen(jti));
+        bad = subject;
+        bad.user_id = (userhash_str){NULL, n};
+        SIGN_REFUSED(REFUSED_NULL, n, "subject->user_id", signer, &bad, jti, strlen(jti));
+        SIGN_REFUSED(REFUSED_NULL, n, "jti", signer, &subject, NULL, n);
+        REFUSED_NULL(userhash_token_signer_sign(signer, &subject, NULL, NULL), n, "out_token");
+        REFUSED_NULL(userhash_token_signer_sign_at(signer, &subject, 1, jti, strlen(jti), NULL, NULL), n, "out_token");
+        for (size_t f = 0; f < 3; f++) {
+            bad = subject;
+            *fields[f] = (userhash_str){NULL, n};
+            char *t = NULL;
+            CHECK_STATUS(userhash_token_signer_sign(signer, &bad, &t, NULL), USERHASH_OK);
+            userhash_string_free(&t);
+        }
+    }
+    FOR_EACH(n, huge_lengths) {
+        made = GARBAGE(userhash_token_signer *, made);
+        REFUSED_SIZE(userhash_token_signer_new_hs256(token_secret.ptr, n, &options, &made), n, "secret");
+        CHECK(made == NULL, "count %zu: signer not cleared", n);
+        made = GARBAGE(userhash_token_signer *, made);
+        REFUSED_SIZE(userhash_token_signer_new_ed25519(jti, n, &options, &made), n, "private_key");
+        CHECK(made == NULL, "count %zu: signer not cleared", n);
+        for (size_t f = 0; f < 3; f++) {
+            o = options;
+            *texts[f] = (userhash_str){"k", n};
+            SIGNER_REFUSED(REFUSED_SIZE, n, text_names[f], &o);
+        }
+        o = options;
+        o.org.len = n;
+        SIGNER_REFUSED(REFUSED_SIZE, n, "options->org", &o);
+        bad = subject;
+        bad.user_id.len = n;
+        SIGN_REFUSED(REFUSED_SIZE, n, "subject->user_id", signer, &bad, jti, strlen(jti));
+        for (size_t f = 0; f < 3; f++) {
+            bad = subject;
+            *fields[f] = (userhash_str){"x", n};
+            SIGN_REFUSED(REFUSED_SIZE, n, field_names[f], signer, &bad, jti, strlen(jti));
+        }
+        char *t = GARBAGE(char *, t);
+        REFUSED_SIZE(userhash_token_signer_sign_at(signer, &subject, 1712345678901ULL, jti, n, &t, NULL), n, "jti");
+        CHECK(t == NULL, "count %zu: out_token not cleared", n);
+    }
+    userhash_token_signer_free(&signer);
+}
+
+/* A verifier from `keys` refused for `what`, with *out cleared. */
+#define TOKEN_VERIFIER_REFUSED(check, n, what, keys, keys_len, o, o_len)                                             \
+    do {                                                                                                             \
+        userhash_token_verifier *made_ = GARBAGE(userhash_token_verifier *, made_);                                 \
+        check(userhash_token_verifier_new((keys), (keys_len), USERHASH_TOKEN_PROFILE_USERHASH, (o), (o_len), &made_), \
+              n, what);                                                                                              \
+        CHECK(made_ == NULL, "count %zu: verifier not cleared", (size_t)(n));                                       \
+    } while (0)
+
+/* Verify and diagnose, now and at a time, refused for `what` with their output cleared. */
+#define VERIFY_REFUSED(check, n, what, verifier, token, token_len)                                               \
+    do {                                                                                                         \
+        userhash_verified_token *vt_ = GARBAGE(userhash_verified_token *, vt_);                                \
+        check(userhash_token_verifier_verify((verifier), (token), (token_len), &vt_), n, what);                 \
+        CHECK(vt_ == NULL, "count %zu: verified token not cleared", (size_t)(n));                               \
+        vt_ = GARBAGE(userhash_verified_token *, vt_);                                                         \
+        check(userhash_token_verifier_verify_at((verifier), (token), (token_len), 1, &vt_), n, what);           \
+        CHECK(vt_ == NULL, "count %zu: verified token not cleared", (size_t)(n));                               \
+        userhash_token_diagnosis *d_ = GARBAGE(userhash_token_diagnosis *, d_);                                  \
+        check(userhash_token_diagnose((verifier), (token), (token_len), &d_), n, what);                          \
+        CHECK(d_ == NULL, "count %zu: diagnosis not cleared", (size_t)(n));                                      \
+        d_ = GARBAGE(userhash_token_diagnosis *, d_);                                                            \
+        check(userhash_token_diagnose_at((verifier), (token), (token_len), 1, &d_), n, what);                    \
+        CHECK(d_ == NULL, "count %zu: diagnosis not cleared", (size_t)(n));                                      \
+    } while (0)
+
+/* Refused for an entry of `what` that sets no key. */
+#define REFUSED_NEITHER(call, n, what) REFUSED(call, n, what, " has neither")
+
+static void token_verifier_counts(void) {
+    const size_t org_len = strlen(token_org);
+    userhash_token_key key = {token_secret, {NULL, 0}, {NULL, 0}}, bad[2];
+    userhash_token_verifier *verifier = NULL, *made;
+    CHECK_STATUS(
+        userhash_token_verifier_new(&key, 1, USERHASH_TOKEN_PROFILE_USERHASH, token_org, org_len, &verifier),
+        USERHASH_OK);
+    if (verifier == NULL) return;
+    const char *token = "eyJhbGciOiJIUzI1NiJ9.e30.AAAA";
+    FOR_EACH(n, null_counts) {
+        TOKEN_VERIFIER_REFUSED(REFUSED_NULL, n, "keys", NULL, n, token_org, org_len);
+        made = GARBAGE(userhash_token_verifier *, made);
+        REFUSED_NULL(userhash_token_verifier_new(&key, 1, USERHASH_TOKEN_PROFILE_USERHASH, token_org, org_len, NULL),
+                     n, "out_verifier");
+        /* An entry with both keys NULL (whatever their lengths) has no key. */
+        bad[0] = key;
+        bad[1] = (userhash_token_key){{NULL, n}, {NULL, n}, {NULL, n}};
+        TOKEN_VERIFIER_REFUSED(REFUSED_NEITHER, n, "keys[1]", bad, 2, token_org, org_len);
+        /* A NULL org or kid is none: its length is not read. */
+        made = NULL;
+        CHECK_STATUS(userhash_token_verifier_new(&key, 1, USERHASH_TOKEN_PROFILE_INTERCOM, NULL, n, &made),
+                     USERHASH_OK);
+        userhash_token_verifier_free(&made);
+        bad[0] = (userhash_token_key){token_secret, {NULL, n}, {NULL, n}};
+        CHECK_STATUS(userhash_token_verifier_new(bad, 1, USERHASH_TOKEN_PROFILE_USERHASH, token_org, org_len, &made),
+                     USERHASH_OK);
+        userhash_token_verifier_free(&made);
+
+        VERIFY_REFUSED(REFUSED_NULL, n, "verifier", NULL, token, strlen(token));
+        VERIFY_REFUSED(REFUSED_NULL, n, "token", verifier, NULL, n);
+        REFUSED_NULL(userhash_token_verifier_verify(verifier, token, strlen(token), NULL), n, "out_token");
+        REFUSED_NULL(userhash_token_diagnose_at(verifier, token, strlen(token), 1, NULL), n, "out_diagnosis");
+
+        REFUSED_NULL(userhash_token_verifier_set_audience(NULL, NULL, n), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_issuer(NULL, NULL, n), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_leeway_s(NULL, n), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_max_lifetime_s(NULL, n), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_max_token_len(NULL, n), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_single_use(NULL, true), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_memory_store(NULL, n), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_nonce_store(NULL, NULL, NULL), n, "verifier");
+        REFUSED_NULL(userhash_token_verifier_set_nonce_store(verifier, NULL, NULL), n, "check");
+        CHECK_STATUS(userhash_token_verifier_set_audience(verifier, NULL, n), USERHASH_OK);
+        CHECK_STATUS(userhash_token_verifier_set_issuer(verifier, NULL, n), USERHASH_OK);
+        /* Limits and a capacity are numbers, not allocations. */
+        CHECK_STATUS(userhash_token_verifier_set_max_token_len(verifier, n), USERHASH_OK);
+        CHECK_STATUS(userhash_token_verifier_set_memory_store(verifier, n), USERHASH_OK);
+        CHECK_STATUS(userhash_token_verifier_set_leeway_s(verifier, n), USERHASH_OK);
+        CHECK_STATUS(userhash_token_verifier_set_max_lifetime_s(verifier, n), USERHASH_OK);
+
+        userhash_ed25519_key_pair *pair = GARBAGE(userhash_ed25519_key_pair *, pair);
+        REFUSED_NULL(userhash_ed25519_key_pair_generate(NULL, 0, NULL), n, "out_pair");
+        pair = NULL;
+        CHECK_STATUS(userhash_ed25519_key_pair_generate(NULL, n, &pair), USERHASH_OK);
+        CHECK(pair != NULL && pair->kid.ptr == NULL, "count %zu: a NULL kid is no kid", n);
+        userhash_ed25519_key_pair_free(&pair);
+    }
+    FOR_EACH(n, huge_lengths) {
+        bad[0] = (userhash_token_key){{token_secret.ptr, n}, {NULL, 0}, {NULL, 0}};
+        TOKEN_VERIFIER_REFUSED(REFUSED_SIZE, n, "keys[0].hs256_secret", bad, 1, token_org, org_len);
+        bad[0] = key;
+        bad[1] = (userhash_token_key){{NULL, 0}, {token, n}, {NULL, 0}};
+        TOKEN_VERIFIER_REFUSED(REFUSED_SIZE, n, "keys[1].public_key", bad, 2, token_org, org_len);
+        bad[1] = (userhash_token_key){token_secret, {NULL, 0}, {"k", n}};
+        TOKEN_VERIFIER_REFUSED(REFUSED_SIZE, n, "keys[1].kid", bad, 2, token_org, org_len);
+        TOKEN_VERIFIER_REFUSED(REFUSED_SIZE, n, "org", &key, 1, token_org, n);
+        VERIFY_REFUSED(REFUSED_SIZE, n, "token", verifier, token, n);
+        REFUSED_SIZE(userhash_token_verifier_set_audience(verifier, "a", n), n, "audience");
+        REFUSED_SIZE(userhash_token_verifier_set_issuer(verifier, "i", n), n, "issuer");
+        userhash_ed25519_key_pair *pair = GARBAGE(userhash_ed25519_key_pair *, pair);
+        REFUSED_SIZE(userhash_ed25519_key_pair_generate("k", n, &pair), n, "kid");
+        CHECK(pair == NULL, "count %zu: pair not cleared", n);
+    }
+    const size_t too_many[] = {PTRDIFF_MAX / sizeof(userhash_token_key) + 1, SIZE_MAX / sizeof(userhash_token_key) + 1,
+                               (size_t)1 << 60, SIZE_MAX};
+    FOR_EACH(n, too_many) TOKEN_VERIFIER_REFUSED(REFUSED_SIZE, n, "keys", &key, n, token_org, org_len);
+    userhash_token_verifier_free(&verifier);
+}
+
 void test_counts(const char *dir) {
     json_t *ids = load_vectors(dir, "identifier.json");
     json_t *urls = load_vectors(dir, "widget_url.json");
@@ -356,6 +578,20 @@ void test_counts(const char *dir) {
     end_case();
     begin_case("counts", "raw MAC: NULL with any count, lengths past PTRDIFF_MAX; silent");
     CHECK_IN_CHILD(mac_counts);
+    end_case();
+
+    json_t *jwt = load_vectors(dir, "jwt.json");
+    static char secret_copy[128];
+    userhash_str s = jstr(json_object_get(jwt, "keys"), "hs256_secret");
+    if (s.len >= sizeof secret_copy) abort();
+    memcpy(secret_copy, s.ptr, s.len);
+    token_secret = (userhash_str){secret_copy, s.len};
+    json_decref(jwt);
+    begin_case("counts", "token signer: NULL with any count, lengths past PTRDIFF_MAX; silent");
+    CHECK_IN_CHILD(token_signer_counts);
+    end_case();
+    begin_case("counts", "token verifier, diagnose, key pair: NULL with any count, impossible counts; silent");
+    CHECK_IN_CHILD(token_verifier_counts);
     end_case();
     json_decref(urls);
     json_decref(ids);

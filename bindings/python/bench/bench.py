@@ -13,13 +13,16 @@ where the best and the median ratios agree, the ratio holds. The tables:
    where each microsecond of `verify_url` goes;
 2. the customer's backend: the widget URL for a user, signed now, against
    the vendor's snippet plus `urllib.parse.urlencode`;
-3. the identifier hash against `hmac.new`, and what one call into Rust costs.
+3. the identifier hash against `hmac.new`, and what one call into Rust costs;
+4. the awaited check, `verify_url_async`, against `verify_url`: one at a
+   time and gathered, with the memory store and a store written in Python.
 
 `--quick` runs fewer calls (a smoke test, not for BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import hashlib
 import hmac
@@ -28,6 +31,7 @@ import platform
 import re
 import statistics
 import sys
+import threading
 import time
 import timeit
 import urllib.parse
@@ -375,6 +379,74 @@ def identifier_table():
     table("The identifier hash", rows, rows[0][0])
 
 
+class DictStore(userhash.NonceStore):
+    """A store written in Python: a set and a lock."""
+
+    def __init__(self):
+        self.seen = set()
+        self.lock = threading.Lock()
+
+    def check_and_insert(self, org_id, nonce, expires_at_ms):
+        with self.lock:
+            if (org_id, nonce) in self.seen:
+                return False
+            self.seen.add((org_id, nonce))
+            return True
+
+
+def async_table():
+    """`verify_url_async` against `verify_url`. With the memory store the
+    awaited check is answered within its first poll; a store written in
+    Python is called on tokio's blocking pool, and uniffi's continuation
+    callback wakes the event loop from there. Each run verifies N fresh URLs
+    (signed before the clock starts): one after another, or gathered BATCH at
+    a time on one event loop."""
+    batch = 100
+    signer = userhash.IdentitySigner(SECRET, ORG)
+    loop = asyncio.new_event_loop()
+
+    def verifier(store):
+        return userhash.Verifier([SECRET], ORG, TOLERANCE_MS, store)
+
+    def one_by_one(v):
+        def run(urls):
+            for u in urls:
+                v.verify_url(u)
+        return run
+
+    def awaited(v):
+        async def run(urls):
+            for u in urls:
+                await v.verify_url_async(u)
+        return lambda urls: loop.run_until_complete(run(urls))
+
+    def gathered(v):
+        async def run(urls):
+            for i in range(0, len(urls), batch):
+                await asyncio.gather(*(v.verify_url_async(u) for u in urls[i : i + batch]))
+        return lambda urls: loop.run_until_complete(run(urls))
+
+    memory = verifier(userhash.memory_nonce_store(10 * (REPEAT * N + 10)))
+    python = verifier(DictStore())
+    plan = [
+        ("`verify_url(str)`, memory store (baseline)", one_by_one(memory)),
+        ("`await verify_url_async(str)`, one at a time, memory store", awaited(memory)),
+        (f"`asyncio.gather` of {batch} `verify_url_async`, memory store, per call", gathered(memory)),
+        ("`verify_url(str)`, a store written in Python", one_by_one(python)),
+        ("`await verify_url_async(str)`, one at a time, a store written in Python", awaited(python)),
+        (f"`asyncio.gather` of {batch} `verify_url_async`, a store written in Python, per call", gathered(python)),
+    ]
+    times = {label: [] for label, _ in plan}
+    for _ in range(REPEAT):
+        for label, run in plan:
+            urls = [signer.widget_url(BASE, EMAIL) for _ in range(N)]
+            start = time.perf_counter()
+            run(urls)
+            times[label].append((time.perf_counter() - start) / N)
+    loop.close()
+    table("Awaited: `verify_url_async` against `verify_url`", [(label, times[label]) for label, _ in plan], plan[0][0])
+
+
 def main():
     load = os.getloadavg()
     print(f"Python {platform.python_version()} ({platform.machine()}), userhash {userhash.__version__}, "
@@ -383,6 +455,7 @@ def main():
     verifier_tables()
     signer_table()
     identifier_table()
+    async_table()
     load = os.getloadavg()
     print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

@@ -28,18 +28,22 @@ def vectors():
 
 def plain(value):
     """A value of an error or a cause as the vectors spell it: a generated
-    enum (`Field`, `Limit`, `SecretEdit`) by its `as_str()`, anything else as it is."""
-    if isinstance(value, (userhash.Field, userhash.Limit, userhash.SecretEdit)):
+    enum (`Field`, `Limit`, `SecretEdit`, `Algorithm`, `Profile`) by its
+    `as_str()`, anything else as it is."""
+    if isinstance(value, (userhash.Field, userhash.Limit, userhash.SecretEdit, userhash.Algorithm, userhash.Profile)):
         return value.as_str()
     return value
 
 
 def field_name(err):
-    """The field an error is about, as the vectors name it. `WeakSecret`
-    carries no field: it is always about the secret."""
-    if isinstance(err, userhash.UserHashError.WeakSecret):
-        return "secret"
-    return err.field.as_str()
+    """The field an error is about, as the vectors name it: the generated
+    `input_field()` (`secret` for a `WeakSecret`, `kid` for an `UnknownKey`,
+    ...), None where there is none. Where the variant has a `field`
+    attribute, they agree."""
+    field = err.input_field()
+    if hasattr(err, "field"):
+        assert err.field is field, repr(err)
+    return None if field is None else field.as_str()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -14,6 +14,7 @@ from conftest import plain
 
 SECRET = "whsec_behaviour_0123456789abcdef"
 OLD_SECRET = "whsec_previous_fedcba9876543210"
+TOKEN_SECRET = "tok_behaviour_0123456789abcdef0123"
 ORG = "org_123"
 T0 = 1_712_345_678_901
 NONCE = "550e8400-e29b-41d4-a716-446655440000"
@@ -65,6 +66,16 @@ def every_error():
     down = userhash.Verifier([SECRET], ORG, nonce_store=BrokenStore())
     replay = userhash.Verifier([SECRET], ORG)
     replay.verify_url_at(url, T0)
+    tokens = userhash.TokenVerifier([userhash.TokenKey.hs256(TOKEN_SECRET, "k-2024")], userhash.Profile.USERHASH, org=ORG)
+
+    def token(profile=userhash.Profile.USERHASH, org=ORG, kid="k-2024", lifetime_s=None, pair=None):
+        subject = userhash.TokenSubject(user_id="user-42")
+        if pair is not None:
+            signer = userhash.TokenSigner.ed25519(pair.private_pem(), profile, kid=kid, org=org)
+        else:
+            signer = userhash.TokenSigner.hs256(TOKEN_SECRET, profile, kid=kid, org=org, lifetime_s=lifetime_s)
+        return signer.sign_at(subject, T0, "7c1e9a52-3b4d-4f6e-8a9b-0c1d2e3f4a5b")
+
     return {
         "WeakSecret": raised(userhash.sign_identifier, "short", "user-1"),
         "Malformed": raised(userhash.IdentitySigner, SECRET, "org 123"),
@@ -78,6 +89,11 @@ def every_error():
         "StoreFull": raised(full.verify_url_at, signed_url(nonce="nonce-0002"), T0),
         "StoreUnavailable": raised(down.verify_url_at, url, T0),
         "TooLarge": raised(userhash.Verifier([SECRET], ORG, max_url_len=10).verify_url_at, url, T0),
+        "UnknownKey": raised(tokens.verify_at, token(kid="k-2099"), T0),
+        "AlgorithmRefused": raised(tokens.verify_at, token(pair=userhash.Ed25519KeyPair.generate()), T0),
+        "MissingClaim": raised(tokens.verify_at, token(profile=userhash.Profile.INTERCOM, org=None), T0),
+        "WrongAudience": raised(tokens.verify_at, token(org="org_999"), T0),
+        "LifetimeTooLong": raised(tokens.verify_at, token(lifetime_s=7200), T0),
     }
 
 
@@ -96,6 +112,19 @@ EXPECTED_FIELDS = {
     "StoreFull": {"capacity": 1},
     "StoreUnavailable": {},
     "TooLarge": {"limit": "max_url_len", "max": 10},
+    "UnknownKey": {"kid": "k-2099"},
+    "AlgorithmRefused": {"alg": "EdDSA", "expected": "the key with kid `k-2024` verifies HS256 only"},
+    "MissingClaim": {"claim": "sub"},
+    "WrongAudience": {"claim": "org", "expected": "org_123", "actual": "org_999"},
+    "LifetimeTooLong": {"lifetime_s": 7200, "max_lifetime_s": 3600},
+}
+
+# What each variant is about (`input_field()`), None where nothing is named.
+INPUT_FIELDS = {
+    "WeakSecret": "secret", "Malformed": "org_id", "Missing": "timestamp", "Duplicate": "email",
+    "WrongOrg": "org_id", "Mismatch": None, "Expired": None, "FromFuture": None, "Replayed": None,
+    "StoreFull": None, "StoreUnavailable": None, "TooLarge": None, "UnknownKey": "kid",
+    "AlgorithmRefused": "token", "MissingClaim": "claims", "WrongAudience": "claims", "LifetimeTooLong": "claims",
 }
 
 # Each variant's fields, in order (SPEC §4, bindings/uniffi/src/error.rs).
@@ -112,6 +141,11 @@ FIELDS = {
     "StoreFull": ["capacity"],
     "StoreUnavailable": ["reason"],
     "TooLarge": ["limit", "max"],
+    "UnknownKey": ["kid"],
+    "AlgorithmRefused": ["alg", "expected"],
+    "MissingClaim": ["claim"],
+    "WrongAudience": ["claim", "expected", "actual"],
+    "LifetimeTooLong": ["lifetime_s", "max_lifetime_s"],
 }
 
 # A piece of each variant's message in the core (core/src/error.rs).
@@ -121,13 +155,18 @@ CORE_MESSAGES = {
     "Missing": "the URL has no `timestamp` parameter",
     "Duplicate": "appears more than once",
     "WrongOrg": "the URL is for org `org_999`, but this verifier is for org `org_123`",
-    "Mismatch": "user_hash does not match email|timestamp|orgId|nonce",
+    "Mismatch": "the signature does not match under any configured secret or key",
     "Expired": "the signature is 1001 ms old, beyond the 1000 ms tolerance",
     "FromFuture": "the timestamp is 1001 ms in the future, beyond the 1000 ms tolerance",
     "Replayed": "this nonce was already used",
     "StoreFull": "the nonce store is full (1 live nonces)",
     "StoreUnavailable": "the nonce store is unavailable (",
     "TooLarge": "the URL is longer than 10 bytes, this verifier's max_url_len",
+    "UnknownKey": "the token's kid `k-2099` names no key of this verifier",
+    "AlgorithmRefused": "the token's header says alg `EdDSA`, but the key with kid `k-2024` verifies HS256 only",
+    "MissingClaim": "the token has no `sub` claim",
+    "WrongAudience": "the token's `org` is `org_999`, but this verifier is for `org_123`",
+    "LifetimeTooLong": "the token lives 7200 s (exp - iat), more than this verifier's max_lifetime of 3600 s",
 }
 
 
@@ -153,6 +192,10 @@ def test_every_variant_is_its_own_class_with_its_fields(errors, variant):
     assert str(err) == userhash.error_message(err) and len(str(err)) > 20
     assert CORE_MESSAGES[variant] in str(err), str(err)
     assert repr(err).startswith(f"UserHashError.{variant}(")
+    # The core's name and the input it is about, the same in every binding.
+    assert err.name() == variant
+    field = err.input_field()
+    assert (None if field is None else field.as_str()) == INPUT_FIELDS[variant]
 
 
 @pytest.mark.parametrize("variant", sorted(EXPECTED_FIELDS))
@@ -180,7 +223,16 @@ def test_an_error_built_in_python_shows_the_core_s_message_too():
 
 def test_the_variants_are_exactly_spec_s(errors):
     generated = {n for n, v in vars(userhash.UserHashError).items() if isinstance(v, type)}
-    assert generated == set(EXPECTED_FIELDS) == set(errors)
+    assert generated == set(EXPECTED_FIELDS) == set(errors) == set(FIELDS) == set(INPUT_FIELDS)
+
+
+def test_an_error_built_in_python_has_the_core_s_name_and_field():
+    # A store written in Python raises these; name() and input_field() are Rust's.
+    err = userhash.UserHashError.UnknownKey(kid="k-1")
+    assert (err.name(), err.input_field(), str(err).startswith("the token's kid `k-1` names no key")) == (
+        "UnknownKey", userhash.Field.KID, True,
+    )
+    assert userhash.UserHashError.StoreFull(capacity=1).input_field() is None
 
 
 def test_malformed_says_why(errors):

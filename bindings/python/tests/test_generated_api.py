@@ -2,6 +2,7 @@
 and range checks made in Rust, and IdentitySigner.widget_url (sign now and
 build the URL in one call) held to the free widget_url's rules."""
 
+import asyncio
 import time
 import urllib.parse
 
@@ -12,6 +13,7 @@ from conftest import field_name, load
 from userhash._native import userhash_ffi as ffi
 
 SECRET = "whsec_generated_api_0123456789abcdef"
+TOKEN_SECRET = "tok_generated_api_0123456789abcdef01"
 ORG = "org_123"
 T0 = 1_712_345_678_901
 NONCE = "550e8400-e29b-41d4-a716-446655440000"
@@ -34,9 +36,17 @@ def raised(call):
 # --- the generated types, re-exported -----------------------------------------------------------------
 
 GENERATED = [
-    "Cause", "Diagnosis", "Field", "IdentifierHash", "InternalError", "Limit", "NonceStore", "NonceStoreImpl",
-    "SecretEdit", "SignedIdentity", "SignedInput", "UserHashError", "VerifiedIdentity", "error_message",
+    "Algorithm", "Cause", "Diagnosis", "Field", "IdentifierHash", "InternalError", "Limit", "NonceStore",
+    "NonceStoreImpl", "Profile", "SecretEdit", "SecretForm", "SignedIdentity", "SignedInput", "TokenCause",
+    "TokenDiagnosis", "TokenSubject", "UserHashError", "VerifiedIdentity", "VerifiedToken", "error_message",
     "hmac_sha256", "memory_nonce_store", "verify_hmac_sha256",
+]
+
+# What the package wraps: the generated function of the same name, its text
+# checked first (see userhash/__init__.py).
+WRAPPED_FUNCTIONS = [
+    "diagnose", "diagnose_url", "org_id_of", "parse_public_keys", "redis_cluster_nonce_store", "redis_nonce_store",
+    "sign_identifier", "sign_identifiers", "verify_identifier", "verify_identifiers", "widget_url",
 ]
 
 
@@ -45,15 +55,44 @@ def test_re_exported_as_generated(name):
     assert getattr(userhash, name) is getattr(ffi, name)
 
 
-@pytest.mark.parametrize("name", ["IdentitySigner", "IdentifierSigner", "Verifier"])
+# Only the constructors and the methods taking text or a store are
+# overridden; every other method and repr (Rust's Debug) is the generated one.
+OVERRIDDEN = {
+    "IdentitySigner": {"__init__", "sign", "sign_at", "widget_url"},
+    "IdentifierSigner": {"__init__", "sign", "verify"},
+    "Verifier": {"__init__", "verify_url", "verify_url_at", "verify_url_async", "verify_url_at_async"},
+    "TokenSigner": {"hs256", "ed25519", "sign", "sign_at"},
+    "TokenKey": {"hs256"},
+    "TokenVerifier": {"__init__", "verify", "verify_at", "diagnose", "diagnose_at"},
+    "Ed25519KeyPair": {"generate"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERRIDDEN))
 def test_the_objects_are_thin_subclasses_of_the_generated_ones(name):
     ours, generated = getattr(userhash, name), getattr(ffi, name)
     assert issubclass(ours, generated)
-    # Only the constructor and the methods taking text are overridden; every
-    # other method and repr (Rust's Debug) is the generated one.
     overridden = {k for k in vars(ours) if not k.startswith("_") or k == "__init__"}
-    assert overridden <= {"__init__", "sign", "sign_at", "widget_url", "verify", "verify_url", "verify_url_at"}
+    assert overridden == OVERRIDDEN[name]
+    assert all(callable(getattr(generated, k)) for k in overridden), "each overrides a generated method"
     assert ours.__repr__ is generated.__repr__
+
+
+@pytest.mark.parametrize("name", WRAPPED_FUNCTIONS)
+def test_each_wrapped_function_has_a_generated_one_of_the_same_name(name):
+    assert getattr(userhash, name) is not getattr(ffi, name) and callable(getattr(ffi, name))
+
+
+def test_everything_the_generated_module_exports_is_in_the_package():
+    # A new export of the uniffi crate reaches Python users, re-exported or wrapped.
+    public = {
+        n for n, v in vars(ffi).items()
+        if not n.startswith("_") and getattr(v, "__module__", None) == ffi.__name__ and not n.endswith("Protocol")
+    }
+    # `version()` is `__version__`; uniffi_set_event_loop is uniffi's own knob.
+    internal = {"version", "uniffi_set_event_loop"}
+    assert len(public) > 40 and internal <= public
+    assert public - internal <= set(userhash.__all__), public - internal - set(userhash.__all__)
 
 
 def test_errors_fields_and_causes_are_generated_enums():
@@ -78,9 +117,11 @@ def test_every_field_name_is_the_core_s():
     names = {f.as_str() for f in userhash.Field}
     assert names == {
         "secret", "identifier", "email", "org_id", "timestamp", "nonce", "user_hash", "name", "params",
-        "base_url", "nonce_store", "tolerance_ms", "max_url_len", "max_params",
+        "base_url", "nonce_store", "tolerance_ms", "max_url_len", "max_params", "token", "claims", "key", "kid",
     }
-    assert {lim.as_str() for lim in userhash.Limit} == {"max_url_len", "max_params"}
+    assert {lim.as_str() for lim in userhash.Limit} == {"max_url_len", "max_params", "max_token_len"}
+    assert {p.as_str() for p in userhash.Profile} == {"userhash", "intercom", "zendesk", "drift"}
+    assert {a.as_str() for a in userhash.Algorithm} == {"HS256", "EdDSA"}
 
 
 def test_defaults_are_the_core_s_not_restated_in_python():
@@ -92,11 +133,17 @@ def test_defaults_are_the_core_s_not_restated_in_python():
         plain.tolerance_ms(), plain.max_url_len(), plain.max_params(),
     )
     source = (userhash.__file__ and open(userhash.__file__, encoding="utf-8").read())
-    for default in ("300000", "300_000", "65536", "65_536", "100000", "100_000", "userhash:nonce", "1000", "500"):
+    for default in ("300000", "300_000", "65536", "65_536", "100000", "100_000", "userhash:nonce", "1000", "500",
+                    "3600", "8192", "300 s", "30 s", "200"):
         assert default not in source, f"the package restates a default: {default}"
 
 
 # --- negative integers: Malformed naming the field, from Rust ---------------------------------------------------
+
+
+def token_verifier(**settings):
+    return userhash.TokenVerifier([userhash.TokenKey.hs256(TOKEN_SECRET)], userhash.Profile.DRIFT, **settings)
+
 
 # (call with -1, the field, the argument's name in the reason)
 NEGATIVE = {
@@ -118,6 +165,33 @@ NEGATIVE = {
     ),
     "a Rust store's check_and_insert expires_at_ms": (
         lambda n: userhash.memory_nonce_store().check_and_insert(ORG, NONCE, n), "timestamp", "expires_at_ms",
+    ),
+    "redis_nonce_store wait_replicas": (
+        lambda n: userhash.redis_nonce_store("redis://127.0.0.1:1", wait_replicas=n), "nonce_store", "wait_replicas",
+    ),
+    "redis_nonce_store wait_timeout_ms": (
+        lambda n: userhash.redis_nonce_store("redis://127.0.0.1:1", wait_replicas=1, wait_timeout_ms=n),
+        "nonce_store", "wait_timeout_ms",
+    ),
+    "redis_cluster_nonce_store command_timeout_ms": (
+        lambda n: userhash.redis_cluster_nonce_store(["redis://127.0.0.1:1"], command_timeout_ms=n),
+        "nonce_store", "command_timeout_ms",
+    ),
+    "TokenSigner lifetime_s": (
+        lambda n: userhash.TokenSigner.hs256(TOKEN_SECRET, userhash.Profile.DRIFT, lifetime_s=n), "claims", "lifetime_s",
+    ),
+    "TokenSigner.sign_at now_ms": (
+        lambda n: userhash.TokenSigner.hs256(TOKEN_SECRET, userhash.Profile.DRIFT).sign_at(
+            userhash.TokenSubject(user_id="4"), n, "jti-negative-01"), "timestamp", "now_ms",
+    ),
+    "TokenVerifier leeway_s": (lambda n: token_verifier(leeway_s=n), "claims", "leeway_s"),
+    "TokenVerifier max_lifetime_s": (lambda n: token_verifier(max_lifetime_s=n), "claims", "max_lifetime_s"),
+    "TokenVerifier max_token_len": (lambda n: token_verifier(max_token_len=n), "token", "max_token_len"),
+    "TokenVerifier.verify_at now_ms": (lambda n: token_verifier().verify_at("a.b.c", n), "timestamp", "now_ms"),
+    "TokenVerifier.diagnose_at now_ms": (lambda n: token_verifier().diagnose_at("a.b.c", n), "timestamp", "now_ms"),
+    "Verifier.verify_url_at_async now_ms": (
+        lambda n: asyncio.run(userhash.Verifier([SECRET], ORG).verify_url_at_async("orgId=org_123", n)),
+        "timestamp", "now_ms",
     ),
     "widget_url identity.timestamp_ms": (
         lambda n: userhash.widget_url(BASE, userhash.SignedIdentity(

@@ -15,4 +15,4 @@ def test_readme_python_example_runs(monkeypatch):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(blocks[0], "README.md", "exec"), {})
-    assert out.getvalue() == "verified as a+b@example.com\n"
+    assert out.getvalue() == "verified as a+b@example.com\njane@example.com\nuser-42\n"

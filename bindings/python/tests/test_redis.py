@@ -1,10 +1,15 @@
 """redis_nonce_store against a real redis-server (the `redis_server` fixture of
 conftest.py starts one per test and stops it): replay across verifiers and
 processes, fail closed while Redis is down and recovery, configuration
-errors, and no password in any message."""
+errors, no password in any message, an ACL user, WAIT for replicas, TLS
+with certificates made here by the openssl CLI, and single-use tokens.
+Redis Cluster is covered by the Rust suite (core/tests/redis_managed.rs);
+here only its factory's checks."""
 
+import asyncio
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +18,7 @@ import time
 import pytest
 
 import userhash
+from conftest import RedisServer, free_port
 
 SECRET = "whsec_redis_test_0123456789abcdef"
 ORG = "org_123"
@@ -168,6 +174,217 @@ def test_a_store_of_your_own_can_refuse_more_and_ask_redis(redis_server):
     other = userhash.Verifier([SECRET], ORG, nonce_store=userhash.redis_nonce_store(redis_server.url))
     with pytest.raises(userhash.UserHashError.Replayed):
         other.verify_url(url)  # recorded in Redis by the wrapping store
+
+
+def redis_cli(port, *args, user=None, password=None):
+    auth = [] if user is None else ["--user", user, "--pass", password, "--no-auth-warning"]
+    run = subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "-p", str(port), *auth, *args], capture_output=True, text=True, timeout=30
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+def refusal(verifier, url):
+    with pytest.raises(userhash.UserHashError.StoreUnavailable) as info:
+        verifier.verify_url(url)
+    return info.value
+
+
+PASSWORD = "py-acl-pa55word-7c1e9a52"
+
+
+def test_an_acl_user_with_the_right_password_is_accepted_and_the_wrong_one_refused(redis_server):
+    for user, rules in (("verifier", ["+set", "+echo", "+wait"]), ("reader", ["+get"])):
+        assert redis_cli(redis_server.port, "ACL", "SETUSER", user, "on", f">{PASSWORD}", "~userhash:nonce:*", *rules) == "OK"
+    # Off for the default user: only the ACL users get in.
+    assert redis_cli(redis_server.port, "ACL", "SETUSER", "default", "off") == "OK"
+    url = redis_server.url
+    good = userhash.redis_nonce_store(url, username="verifier", password=PASSWORD)
+    signed = signed_url("py-acl-0001")
+    assert userhash.Verifier([SECRET], ORG, nonce_store=good).verify_url(signed).nonce == "py-acl-0001"
+    # The same user named in the URL, its password given apart.
+    in_url = userhash.redis_nonce_store(f"redis://verifier@127.0.0.1:{redis_server.port}", password=PASSWORD)
+    with pytest.raises(userhash.UserHashError.Replayed):
+        userhash.Verifier([SECRET], ORG, nonce_store=in_url).verify_url(signed)
+
+    fresh = signed_url("py-acl-0002")
+    shown = [good, in_url]
+    for store, says in (
+        (userhash.redis_nonce_store(url, username="verifier", password="not-" + PASSWORD), "authentication"),
+        (userhash.redis_nonce_store(url, password=PASSWORD), "authentication"),  # the default user, off
+        (userhash.redis_nonce_store(url, username="reader", password=PASSWORD), "SET"),  # may not SET
+    ):
+        err = refusal(userhash.Verifier([SECRET], ORG, nonce_store=store), fresh)
+        assert says in err.reason, err.reason
+        shown += [store, err]
+    # None of the refusals recorded it.
+    assert userhash.Verifier([SECRET], ORG, nonce_store=good).verify_url(fresh).nonce == "py-acl-0002"
+    for obj in shown:
+        for text in (str(obj), repr(obj)):
+            assert PASSWORD not in text and PASSWORD[4:] not in text, text
+
+
+def test_wait_for_a_replica_accepts_once_it_has_the_nonce_and_refuses_without_one(redis_server, tmp_path):
+    alone = userhash.redis_nonce_store(redis_server.url, wait_replicas=1, wait_timeout_ms=50)
+    err = refusal(userhash.Verifier([SECRET], ORG, nonce_store=alone), signed_url("py-wait-alone-01"))
+    assert "WAIT counted 0 of the 1 replicas" in err.reason, err.reason
+
+    replica_dir = tmp_path / "replica"
+    replica_dir.mkdir()
+    replica = RedisServer(replica_dir)
+    replica.start("--replicaof", "127.0.0.1", str(redis_server.port))
+    try:
+        deadline = time.monotonic() + 30
+        while "master_link_status:up" not in redis_cli(replica.port, "INFO", "replication"):
+            assert time.monotonic() < deadline, "the replica never linked"
+            time.sleep(0.05)
+        # WAIT returns as soon as the replica confirms; the timeout is generous.
+        confirmed = userhash.redis_nonce_store(redis_server.url, wait_replicas=1, wait_timeout_ms=5000)
+        verifier = userhash.Verifier([SECRET], ORG, nonce_store=confirmed)
+        assert verifier.verify_url(signed_url("py-wait-one-0001")).nonce == "py-wait-one-0001"
+        assert redis_cli(replica.port, "GET", f"userhash:nonce:{ORG}:py-wait-one-0001") == "1"
+        # Two replicas asked for, one there: refused.
+        two = userhash.redis_nonce_store(redis_server.url, wait_replicas=2, wait_timeout_ms=100)
+        err = refusal(userhash.Verifier([SECRET], ORG, nonce_store=two), signed_url("py-wait-two-0001"))
+        assert "WAIT counted 1 of the 2 replicas" in err.reason, err.reason
+    finally:
+        replica.stop()
+
+
+@pytest.mark.parametrize(
+    "settings,says",
+    [
+        ({"wait_replicas": -1}, "wait_replicas is -1; it must be 0 or more"),
+        ({"wait_replicas": 1, "wait_timeout_ms": -5}, "wait_timeout_ms is -5; it must be 0 or more"),
+        ({"wait_timeout_ms": 100}, "wait_timeout_ms is given without wait_replicas"),
+        ({"username": "verifier"}, "`verifier` is given without a password"),
+        ({"url": "redis://verifier@127.0.0.1:6379"}, "`verifier` is given without a password"),
+        ({"ca_file": "/etc/hostname", "password": PASSWORD}, "not rediss://"),
+        ({"url": "rediss://localhost:6380", "ca_file": "/nonexistent/ca.pem", "password": PASSWORD}, "cannot be read"),
+        ({"url": "rediss://localhost:6380/#insecure", "password": PASSWORD}, "#insecure"),
+        ({"connect_timeout_ms": 0, "password": PASSWORD}, "connect timeout is 0 ms"),
+    ],
+)
+def test_settings_that_weaken_or_contradict_are_refused(settings, says):
+    settings = dict(settings)
+    url = settings.pop("url", "redis://127.0.0.1:6379")
+    for factory in (lambda: userhash.redis_nonce_store(url, **settings),
+                    lambda: userhash.redis_cluster_nonce_store([url], **settings)):
+        with pytest.raises(userhash.UserHashError.Malformed) as info:
+            factory()
+        err = info.value
+        assert err.field is userhash.Field.NONCE_STORE and err.input_field() is userhash.Field.NONCE_STORE
+        assert says in str(err), str(err)
+        assert PASSWORD not in f"{err} {err!r}"
+
+
+def test_the_cluster_factory_checks_its_nodes():
+    with pytest.raises(userhash.UserHashError.Malformed, match="no Redis Cluster node given"):
+        userhash.redis_cluster_nonce_store([])
+    for wrong in ("redis://127.0.0.1:7000", b"redis://127.0.0.1:7000", 7000, [b"redis://127.0.0.1:7000"]):
+        with pytest.raises(TypeError):
+            userhash.redis_cluster_nonce_store(wrong)
+    # Nothing connects when it is made; the password is never shown.
+    store = userhash.redis_cluster_nonce_store(
+        ("redis://127.0.0.1:1", "redis://127.0.0.1:2"), prefix="app:nonce", username="verifier", password=PASSWORD
+    )
+    assert type(store) is userhash.NonceStoreImpl and PASSWORD not in repr(store)
+
+
+def test_a_single_use_token_is_accepted_once_across_verifiers_sharing_redis(redis_server):
+    secret = "tok_py_redis_" + "5" * 32
+    made = userhash.TokenSigner.hs256(secret, userhash.Profile.USERHASH, org=ORG)
+    token = made.sign(userhash.TokenSubject(user_id="user-42"))
+    verifiers = [
+        userhash.TokenVerifier(
+            [userhash.TokenKey.hs256(secret)], userhash.Profile.USERHASH, org=ORG, single_use=True,
+            nonce_store=userhash.redis_nonce_store(redis_server.url),
+        )
+        for _ in range(2)
+    ]
+    jti = verifiers[0].verify(token).jti
+    for verifier in verifiers:
+        with pytest.raises(userhash.UserHashError.Replayed):
+            verifier.verify(token)
+    # Apart from the signed identity's nonces: under `jwt:` and the org.
+    assert f"userhash:nonce:jwt:{ORG}:{jti}".encode() in redis_keys(redis_server)
+
+
+# --- TLS, with certificates the openssl CLI makes here ---------------------------------------------
+
+
+def openssl(*args, cwd):
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl is not installed; run `cargo xtask test`, which installs it (apt-get install openssl)")
+    run = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    assert run.returncode == 0, run.stderr
+
+
+def make_ca(directory, label):
+    directory.mkdir()
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+            "-subj", f"/CN=userhash test CA {label}", "-keyout", "ca.key", "-out", "ca.pem", cwd=directory)
+    return directory
+
+
+def server_cert(ca, names):
+    (ca / "server.ext").write_text(
+        f"subjectAltName={','.join(names)}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+        "extendedKeyUsage=serverAuth\n"
+    )
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=userhash test server",
+            "-keyout", "server.key", "-out", "server.csr", cwd=ca)
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1",
+            "-extfile", "server.ext", "-out", "server.pem", cwd=ca)
+    return ca / "server.pem", ca / "server.key"
+
+
+@pytest.fixture()
+def tls_server(tmp_path):
+    ca = make_ca(tmp_path / "ca", "good")
+    cert, key = server_cert(ca, ["DNS:localhost"])
+    server = RedisServer(tmp_path)
+    server.tls_port = free_port()
+    server.start("--tls-port", str(server.tls_port), "--tls-cert-file", str(cert), "--tls-key-file", str(key),
+                 "--tls-ca-cert-file", str(ca / "ca.pem"), "--tls-auth-clients", "no")
+    try:
+        yield server, ca / "ca.pem"
+    finally:
+        server.stop()
+
+
+def test_tls_with_the_users_ca_accepts_once_then_replayed(tls_server):
+    server, ca_file = tls_server
+    store = userhash.redis_nonce_store(f"rediss://localhost:{server.tls_port}", ca_file=str(ca_file))
+    verifier = userhash.Verifier([SECRET], ORG, nonce_store=store)
+    url = signed_url("py-tls-0001")
+    assert verifier.verify_url(url).nonce == "py-tls-0001"
+    with pytest.raises(userhash.UserHashError.Replayed):
+        verifier.verify_url(url)
+    # Awaited, over the same TLS store.
+    awaited = signed_url("py-tls-0002")
+    assert asyncio.run(verifier.verify_url_async(awaited)).nonce == "py-tls-0002"
+    with pytest.raises(userhash.UserHashError.Replayed):
+        asyncio.run(verifier.verify_url_async(awaited))
+    # TLS reached the real server: the keys are in it (seen on its plain port).
+    assert redis_keys(server) == sorted(f"userhash:nonce:{ORG}:py-tls-000{i}".encode() for i in (1, 2))
+
+
+def test_tls_refuses_another_ca_or_another_name_and_records_nothing(tls_server, tmp_path):
+    server, ca_file = tls_server
+    other_ca = make_ca(tmp_path / "other", "other") / "ca.pem"
+    plain = userhash.Verifier([SECRET], ORG, nonce_store=userhash.redis_nonce_store(server.url))
+    for i, (url, ca, says) in enumerate([
+        (f"rediss://localhost:{server.tls_port}", other_ca, "unknown CA"),
+        (f"rediss://localhost:{server.tls_port}", None, "unknown CA"),  # the system's roots
+        (f"rediss://127.0.0.1:{server.tls_port}", ca_file, "name mismatch"),  # the certificate names localhost
+    ]):
+        store = userhash.redis_nonce_store(url, ca_file=None if ca is None else str(ca), connect_timeout_ms=3000)
+        signed = signed_url(f"py-tls-refused-{i}")
+        err = refusal(userhash.Verifier([SECRET], ORG, nonce_store=store), signed)
+        assert "TLS" in err.reason and says in err.reason, err.reason
+        assert plain.verify_url(signed).nonce == f"py-tls-refused-{i}", "never recorded"
 
 
 def start_together(workers):

@@ -3,6 +3,7 @@ for bytes that are not UTF-8) never surfaces as the UnicodeEncodeError whose
 repr repeats the whole value. Every entry point answers with a userhash error
 that shows no part of it, anywhere a log or an error reporter would look."""
 
+import asyncio
 import re
 import traceback
 
@@ -131,6 +132,69 @@ def test_the_bare_mac_takes_bytes_only_and_never_shows_the_key():
             assert_shows_no_part_of(repr(key), info.value)
 
 
+# --- secrets the generated layer takes as str: a private key, a Redis password -------------------
+
+TOKEN_SECRET = "tok_unencodable_0123456789abcdef0123"
+BAD_TOKEN_SECRET = "Zq9Vx7Kj\udcff2Wp4Rt8Yh6Ld3Nc5Zq9Vx7Kj2Wp4Rt8Yh6"
+PAIR = userhash.Ed25519KeyPair.generate("ed-unencodable")
+DRIFT, USERHASH, ZENDESK = userhash.Profile.DRIFT, userhash.Profile.USERHASH, userhash.Profile.ZENDESK
+
+
+def token_signer():
+    return userhash.TokenSigner.hs256(TOKEN_SECRET, DRIFT)
+
+
+def token_keys():
+    return [userhash.TokenKey.hs256(TOKEN_SECRET)]
+
+
+TOKEN_SECRET_TAKERS = {
+    "TokenSigner.hs256": lambda s: userhash.TokenSigner.hs256(s, DRIFT),
+    "TokenKey.hs256": lambda s: userhash.TokenKey.hs256(s),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(TOKEN_SECRET_TAKERS))
+def test_a_token_secret_utf8_cannot_encode_is_malformed_and_never_shown(entry):
+    error = refused(lambda: TOKEN_SECRET_TAKERS[entry](BAD_TOKEN_SECRET))
+    assert error.field is userhash.Field.SECRET and "os.environb" in error.reason and "index" not in error.reason
+    assert_shows_no_part_of(BAD_TOKEN_SECRET, error)
+    # Its bytes, as the reason says, are taken.
+    TOKEN_SECRET_TAKERS[entry](BAD_TOKEN_SECRET.encode("utf-8", "surrogateescape"))
+
+
+def bad_private_key():
+    # A PEM whose text os.fsdecode or a wrong codec left a lone surrogate in.
+    pem = PAIR.private_pem()
+    return pem[:40] + "\udcff" + pem[40:]
+
+
+STR_SECRET_TAKERS = {
+    "TokenSigner.ed25519 private_key": (lambda v: userhash.TokenSigner.ed25519(v, DRIFT), bad_private_key, "key"),
+    "redis_nonce_store password": (lambda v: redis_store(password=v), lambda: BAD_SECRET, "nonce_store"),
+    "redis_cluster_nonce_store password": (
+        lambda v: userhash.redis_cluster_nonce_store(["redis://127.0.0.1:1"], password=v), lambda: BAD_SECRET,
+        "nonce_store",
+    ),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(STR_SECRET_TAKERS))
+def test_a_str_only_secret_utf8_cannot_encode_is_malformed_without_where(entry):
+    call, make, field = STR_SECRET_TAKERS[entry]
+    value = make()
+    error = refused(lambda: call(value))
+    assert error.field.as_str() == field and "UTF-8" in error.reason
+    assert "index" not in error.reason and "str only" in error.reason
+    assert_shows_no_part_of(value, error)
+
+
+def test_a_private_key_given_as_bytes_is_a_type_error_without_the_key():
+    with pytest.raises(TypeError, match="private_key must be str, not bytes") as info:
+        userhash.TokenSigner.ed25519(PAIR.private_pem().encode(), DRIFT)
+    assert_shows_no_part_of(PAIR.private_pem().splitlines()[1], info.value)
+
+
 # --- every other text argument ----------------------------------------------------------------
 
 
@@ -183,6 +247,50 @@ TEXT_TAKERS = {
     "org_id_of": (lambda v: userhash.org_id_of("orgId=" + v), "params"),
     "redis_nonce_store url": (lambda v: redis_store(url="redis://:" + v + "@127.0.0.1:1"), "nonce_store"),
     "redis_nonce_store prefix": (lambda v: redis_store(prefix=v), "nonce_store"),
+    "redis_nonce_store username": (lambda v: redis_store(username=v, password="pw"), "nonce_store"),
+    "redis_nonce_store ca_file": (lambda v: redis_store(url="rediss://127.0.0.1:1", ca_file=v), "nonce_store"),
+    "redis_cluster_nonce_store nodes": (
+        lambda v: userhash.redis_cluster_nonce_store(["redis://127.0.0.1:1", "redis://:" + v + "@127.0.0.1:2"]),
+        "nonce_store",
+    ),
+    "redis_cluster_nonce_store prefix": (
+        lambda v: userhash.redis_cluster_nonce_store(["redis://127.0.0.1:1"], prefix=v), "nonce_store",
+    ),
+    # The awaited check refuses it as verify_url does, from Rust.
+    "Verifier.verify_url_async": (
+        lambda v: asyncio.run(userhash.Verifier([SECRET], ORG).verify_url_async(signed_url() + "&x=" + v)), "params",
+    ),
+    "Verifier.verify_url_at_async": (
+        lambda v: asyncio.run(userhash.Verifier([SECRET], ORG).verify_url_at_async("orgId=" + v, T0)), "params",
+    ),
+    # Identity tokens.
+    "TokenSigner kid": (lambda v: userhash.TokenSigner.hs256(TOKEN_SECRET, DRIFT, kid=v), "kid"),
+    "TokenSigner org": (lambda v: userhash.TokenSigner.hs256(TOKEN_SECRET, USERHASH, org=v), "org_id"),
+    "TokenSigner audience": (lambda v: userhash.TokenSigner.hs256(TOKEN_SECRET, DRIFT, audience=v), "claims"),
+    "TokenSigner issuer": (lambda v: userhash.TokenSigner.ed25519(PAIR.private_pem(), DRIFT, issuer=v), "claims"),
+    "TokenSigner.sign user_id": (lambda v: token_signer().sign(userhash.TokenSubject(user_id=v)), "claims"),
+    "TokenSigner.sign email": (lambda v: token_signer().sign(userhash.TokenSubject(user_id="4", email=v)), "claims"),
+    "TokenSigner.sign name": (
+        lambda v: userhash.TokenSigner.hs256(TOKEN_SECRET, ZENDESK).sign(userhash.TokenSubject(user_id="4", name=v)),
+        "claims",
+    ),
+    "TokenSigner.sign extra_claims_json": (
+        lambda v: token_signer().sign(userhash.TokenSubject(user_id="4", extra_claims_json='{"plan":"' + v + '"}')),
+        "claims",
+    ),
+    "TokenSigner.sign_at jti": (lambda v: token_signer().sign_at(userhash.TokenSubject(user_id="4"), T0, v), "claims"),
+    "TokenKey kid": (lambda v: userhash.TokenKey.hs256(TOKEN_SECRET, v), "kid"),
+    "parse_public_keys text": (lambda v: userhash.parse_public_keys(PAIR.public_pem() + v), "key"),
+    "parse_public_keys kid": (lambda v: userhash.parse_public_keys(PAIR.public_pem(), v), "kid"),
+    "Ed25519KeyPair.generate kid": (lambda v: userhash.Ed25519KeyPair.generate(v), "kid"),
+    "TokenVerifier org": (lambda v: userhash.TokenVerifier(token_keys(), USERHASH, org=v), "org_id"),
+    "TokenVerifier audience": (lambda v: userhash.TokenVerifier(token_keys(), DRIFT, audience=v), "claims"),
+    "TokenVerifier issuer": (lambda v: userhash.TokenVerifier(token_keys(), DRIFT, issuer=v), "claims"),
+    "TokenVerifier.diagnose": (lambda v: userhash.TokenVerifier(token_keys(), DRIFT).diagnose(v), "token"),
+    "TokenVerifier.diagnose_at": (lambda v: userhash.TokenVerifier(token_keys(), DRIFT).diagnose_at(v, T0), "token"),
+    # Request data: bytes that are not UTF-8, which the core refuses.
+    "TokenVerifier.verify": (lambda v: userhash.TokenVerifier(token_keys(), DRIFT).verify(v), "token"),
+    "TokenVerifier.verify_at": (lambda v: userhash.TokenVerifier(token_keys(), DRIFT).verify_at(v, T0), "token"),
 }
 
 

@@ -9,9 +9,14 @@
 # that it names exactly the generated variants and their fields.
 # `error_message` is declared here too, so that it takes this class.
 
+import typing
+
 from ._native.userhash_ffi import Field, Limit
 
 class UserHashError(Exception):
+    def name(self) -> str: ...
+    def input_field(self) -> typing.Optional[Field]: ...
+
     class WeakSecret(UserHashError):
         len: int
         def __init__(self, len: int) -> None: ...
@@ -63,5 +68,29 @@ class UserHashError(Exception):
         limit: Limit
         max: int
         def __init__(self, limit: Limit, max: int) -> None: ...
+
+    class UnknownKey(UserHashError):
+        kid: str
+        def __init__(self, kid: str) -> None: ...
+
+    class AlgorithmRefused(UserHashError):
+        alg: str
+        expected: str
+        def __init__(self, alg: str, expected: str) -> None: ...
+
+    class MissingClaim(UserHashError):
+        claim: str
+        def __init__(self, claim: str) -> None: ...
+
+    class WrongAudience(UserHashError):
+        claim: str
+        expected: str
+        actual: str
+        def __init__(self, claim: str, expected: str, actual: str) -> None: ...
+
+    class LifetimeTooLong(UserHashError):
+        lifetime_s: int
+        max_lifetime_s: int
+        def __init__(self, lifetime_s: int, max_lifetime_s: int) -> None: ...
 
 def error_message(error: UserHashError) -> str: ...

@@ -32,7 +32,7 @@ pub struct SignedInput {
 /// what the signer really signed, `given_value` what was checked instead.
 /// No cause holds a secret: a secret-side mistake is an `edit`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-#[uniffi::export(Display, Eq)]
+#[uniffi::export(Debug, Display, Eq)]
 pub enum Cause {
     /// Whitespace added or removed around `field`.
     Whitespace { field: Field, signed_value: String, given_value: String },
@@ -65,8 +65,10 @@ impl Cause {
         userhash::Cause::from(self.clone()).name().to_owned()
     }
 
-    /// The input field the cause is about, where there is one.
-    pub fn field(&self) -> Option<Field> {
+    /// The input the cause is about, where there is one (`secret` for the
+    /// secret-side causes). Not `field()`: three variants have a `field`
+    /// attribute, which a method of that name would hide in Python.
+    pub fn input_field(&self) -> Option<Field> {
         userhash::Cause::from(self.clone()).field().map(Field::from)
     }
 }
@@ -139,7 +141,7 @@ impl From<Cause> for userhash::Cause {
 /// `Explained` by its causes (the main one first), or is `Unexplained` (the
 /// secret itself is the likely cause). Its `Display` says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-#[uniffi::export(Display, Eq)]
+#[uniffi::export(Debug, Display, Eq)]
 pub enum Diagnosis {
     Matches,
     Explained { causes: Vec<Cause> },

@@ -42,9 +42,36 @@ pub enum UserHashError {
     /// The URL is longer, or has more parameters, than the verifier reads
     /// before checking the signature.
     TooLarge { limit: Limit, max: i64 },
+    /// A token's `kid` names no key of the verifier.
+    UnknownKey { kid: String },
+    /// A token's `alg` is not its key's (`none`, algorithm switching).
+    AlgorithmRefused { alg: String, expected: String },
+    /// A token lacks a claim the verifier requires.
+    MissingClaim { claim: String },
+    /// A token is for another org, audience or issuer (`claim`: `org`, `aud`, `iss`).
+    WrongAudience { claim: String, expected: String, actual: String },
+    /// A token lives longer than the verifier's maximum lifetime, in seconds.
+    LifetimeTooLong { lifetime_s: i64, max_lifetime_s: i64 },
 }
 
 impl std::error::Error for UserHashError {}
+
+#[uniffi::export]
+impl UserHashError {
+    /// The variant's name as SPEC.md spells it (`Expired`), the same in every
+    /// language: Swift has no name for an enum case of its own.
+    pub fn name(&self) -> String {
+        Error::from(self.clone()).variant_name().to_owned()
+    }
+
+    /// The input the error is about, where there is one (`secret` for
+    /// `WeakSecret`, `org_id` for `WrongOrg`, `kid` for `UnknownKey`, ...).
+    /// Not `field()`: three variants have a `field` attribute, which a
+    /// method of that name would hide in Python.
+    pub fn input_field(&self) -> Option<Field> {
+        Error::from(self.clone()).field().map(Field::from)
+    }
+}
 
 /// The core's message, whichever side made the error.
 impl fmt::Display for UserHashError {
@@ -74,6 +101,13 @@ impl From<Error> for UserHashError {
             Error::StoreFull { capacity } => Self::StoreFull { capacity: signed_count(capacity) },
             Error::StoreUnavailable { reason } => Self::StoreUnavailable { reason },
             Error::TooLarge { limit, max } => Self::TooLarge { limit: limit.into(), max: signed_count(max) },
+            Error::UnknownKey { kid } => Self::UnknownKey { kid },
+            Error::AlgorithmRefused { alg, expected } => Self::AlgorithmRefused { alg, expected },
+            Error::MissingClaim { claim } => Self::MissingClaim { claim },
+            Error::WrongAudience { claim, expected, actual } => Self::WrongAudience { claim, expected, actual },
+            Error::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Self::LifetimeTooLong { lifetime_s: signed(lifetime_s), max_lifetime_s: signed(max_lifetime_s) }
+            }
         }
     }
 }
@@ -104,6 +138,15 @@ impl From<UserHashError> for Error {
             UserHashError::StoreFull { capacity } => Error::StoreFull { capacity: count(capacity) },
             UserHashError::StoreUnavailable { reason } => Error::StoreUnavailable { reason },
             UserHashError::TooLarge { limit, max } => Error::TooLarge { limit: limit.into(), max: count(max) },
+            UserHashError::UnknownKey { kid } => Error::UnknownKey { kid },
+            UserHashError::AlgorithmRefused { alg, expected } => Error::AlgorithmRefused { alg, expected },
+            UserHashError::MissingClaim { claim } => Error::MissingClaim { claim },
+            UserHashError::WrongAudience { claim, expected, actual } => {
+                Error::WrongAudience { claim, expected, actual }
+            }
+            UserHashError::LifetimeTooLong { lifetime_s, max_lifetime_s } => {
+                Error::LifetimeTooLong { lifetime_s: unsigned(lifetime_s), max_lifetime_s: unsigned(max_lifetime_s) }
+            }
         }
     }
 }

@@ -33,6 +33,7 @@ mod ints;
 mod records;
 mod signer;
 mod store;
+mod token;
 mod types;
 mod verifier;
 
@@ -44,7 +45,11 @@ pub use functions::{
 };
 pub use records::{IdentifierHash, SignedIdentity, VerifiedIdentity};
 pub use signer::{IdentifierSigner, IdentitySigner};
-pub use store::{memory_nonce_store, redis_nonce_store, NonceStore};
+pub use store::{memory_nonce_store, redis_cluster_nonce_store, redis_nonce_store, NonceStore};
+pub use token::{
+    parse_public_keys, Algorithm, Ed25519KeyPair, Profile, SecretForm, TokenCause, TokenDiagnosis, TokenKey,
+    TokenSigner, TokenSubject, TokenVerifier, VerifiedToken,
+};
 pub use types::{Field, Limit, SecretEdit};
 pub use verifier::Verifier;
 

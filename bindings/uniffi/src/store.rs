@@ -90,34 +90,144 @@ pub fn memory_nonce_store(capacity: Option<i64>) -> Result<Arc<dyn NonceStore>> 
 
 /// The Redis nonce store (SPEC §3.1), for several verifier processes behind a
 /// load balancer: a nonce accepted by one is refused by all. `url`:
-/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]`; keys are
-/// `<prefix>:<org_id>:<nonce>`, each living until its timestamp leaves the
-/// window. Left out, `prefix` and the timeouts are the core's defaults
-/// (`userhash:nonce`, 1000 ms to connect, 500 ms per command). Nothing
-/// connects here: a verifier starts while Redis is down, and while it is,
-/// every verification is refused (`StoreUnavailable`, fail closed); it
-/// reconnects by itself. A malformed URL, an empty prefix or a timeout not
-/// above 0 is `Malformed` (field `nonce_store`); no message shows the URL's
-/// password. How to run Redis for it: `core/src/nonce/redis.rs`.
-#[uniffi::export(default(prefix = None, connect_timeout_ms = None, command_timeout_ms = None))]
+/// `redis://[USER@]HOST[:PORT][/DB]`, or `rediss://` for TLS (the system's
+/// roots, or only the CA certificates in `ca_file`; the server's name is
+/// always checked). Keys are `<prefix>:<org_id>:<nonce>`, each living until
+/// its timestamp leaves the window. Left out, each setting is the core's
+/// default (`userhash:nonce`, 1000 ms to connect, 500 ms per command, no
+/// WAIT). `username` and `password` log an ACL user in (give the password
+/// here rather than in the URL, from your secret store); `wait_replicas`
+/// accepts a nonce only once that many replicas confirm it (Redis `WAIT`,
+/// within `wait_timeout_ms`, default 200), so a failover cannot forget it.
+/// Nothing connects here: a verifier starts while Redis is down, and while
+/// it is, every verification is refused (`StoreUnavailable`, fail closed); it
+/// reconnects by itself. A bad URL or setting is `Malformed` (field
+/// `nonce_store`); no message shows the password. How to run Redis for it,
+/// and which managed Redis takes which URL: the core's `userhash::nonce`
+/// module docs (docs/adr/0019).
+#[uniffi::export(default(
+    prefix = None,
+    connect_timeout_ms = None,
+    command_timeout_ms = None,
+    username = None,
+    password = None,
+    ca_file = None,
+    wait_replicas = None,
+    wait_timeout_ms = None
+))]
+#[allow(clippy::too_many_arguments)]
 pub fn redis_nonce_store(
     url: String,
     prefix: Option<String>,
     connect_timeout_ms: Option<i64>,
     command_timeout_ms: Option<i64>,
+    username: Option<String>,
+    password: Option<String>,
+    ca_file: Option<String>,
+    wait_replicas: Option<i64>,
+    wait_timeout_ms: Option<i64>,
 ) -> Result<Arc<dyn NonceStore>> {
-    let mut options = userhash::RedisOptions::default();
-    if let Some(prefix) = prefix {
-        options = options.prefix(prefix);
-    }
-    if let Some(ms) = connect_timeout_ms {
-        options =
-            options.connect_timeout(Duration::from_millis(non_negative(ms, Field::NonceStore, "connect_timeout_ms")?));
-    }
-    if let Some(ms) = command_timeout_ms {
-        options =
-            options.command_timeout(Duration::from_millis(non_negative(ms, Field::NonceStore, "command_timeout_ms")?));
-    }
-    let store = userhash::RedisNonceStore::with_options(&url, options)?;
+    let settings = RedisSettings {
+        prefix,
+        connect_timeout_ms,
+        command_timeout_ms,
+        username,
+        password,
+        ca_file,
+        wait_replicas,
+        wait_timeout_ms,
+    };
+    let store = userhash::RedisNonceStore::with_options(&url, settings.options()?)?;
     Ok(Arc::new(RustStore(Arc::new(store))))
+}
+
+/// `redis_nonce_store` over a Redis Cluster: `nodes` are some of its nodes'
+/// URLs (one is enough; the rest are found), every setting as there. Each
+/// check is one single-key command on its slot's master; while a slot has no
+/// master, checks on it are refused (fail closed).
+#[uniffi::export(default(
+    prefix = None,
+    connect_timeout_ms = None,
+    command_timeout_ms = None,
+    username = None,
+    password = None,
+    ca_file = None,
+    wait_replicas = None,
+    wait_timeout_ms = None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn redis_cluster_nonce_store(
+    nodes: Vec<String>,
+    prefix: Option<String>,
+    connect_timeout_ms: Option<i64>,
+    command_timeout_ms: Option<i64>,
+    username: Option<String>,
+    password: Option<String>,
+    ca_file: Option<String>,
+    wait_replicas: Option<i64>,
+    wait_timeout_ms: Option<i64>,
+) -> Result<Arc<dyn NonceStore>> {
+    let settings = RedisSettings {
+        prefix,
+        connect_timeout_ms,
+        command_timeout_ms,
+        username,
+        password,
+        ca_file,
+        wait_replicas,
+        wait_timeout_ms,
+    };
+    let store = userhash::RedisNonceStore::cluster(nodes, settings.options()?)?;
+    Ok(Arc::new(RustStore(Arc::new(store))))
+}
+
+/// The optional Redis settings of both factories, on their way to the core.
+struct RedisSettings {
+    prefix: Option<String>,
+    connect_timeout_ms: Option<i64>,
+    command_timeout_ms: Option<i64>,
+    username: Option<String>,
+    password: Option<String>,
+    ca_file: Option<String>,
+    wait_replicas: Option<i64>,
+    wait_timeout_ms: Option<i64>,
+}
+
+impl RedisSettings {
+    fn options(self) -> std::result::Result<userhash::RedisOptions, Error> {
+        let ms = |v: i64, name: &str| non_negative(v, Field::NonceStore, name).map(Duration::from_millis);
+        let mut options = userhash::RedisOptions::default();
+        if let Some(prefix) = self.prefix {
+            options = options.prefix(prefix);
+        }
+        if let Some(v) = self.connect_timeout_ms {
+            options = options.connect_timeout(ms(v, "connect_timeout_ms")?);
+        }
+        if let Some(v) = self.command_timeout_ms {
+            options = options.command_timeout(ms(v, "command_timeout_ms")?);
+        }
+        if let Some(user) = self.username {
+            options = options.username(user);
+        }
+        if let Some(password) = self.password {
+            options = options.password(zeroize::Zeroizing::new(password).as_str());
+        }
+        if let Some(file) = self.ca_file {
+            options = options.ca_file(file);
+        }
+        if let Some(n) = self.wait_replicas {
+            let replicas = u32::try_from(non_negative(n, Field::NonceStore, "wait_replicas")?).unwrap_or(u32::MAX);
+            let timeout = match self.wait_timeout_ms {
+                Some(v) => ms(v, "wait_timeout_ms")?,
+                None => userhash::nonce::DEFAULT_WAIT_TIMEOUT,
+            };
+            options = options.wait_for_replicas(replicas, timeout);
+        } else if self.wait_timeout_ms.is_some() {
+            return Err(Error::Malformed {
+                field: Field::NonceStore,
+                reason: "wait_timeout_ms is given without wait_replicas; give both, or neither".to_owned(),
+            });
+        }
+        Ok(options)
+    }
 }

@@ -27,6 +27,14 @@ pub enum Field {
     ToleranceMs,
     MaxUrlLen,
     MaxParams,
+    /// A JWT identity token as received (SPEC §8).
+    Token,
+    /// A token's claims.
+    Claims,
+    /// A token key: an HS256 secret, an Ed25519 key in PEM or JWK, a JWK Set.
+    Key,
+    /// A key id (`kid`).
+    Kid,
 }
 
 #[uniffi::export]
@@ -76,7 +84,11 @@ same_variants!(
         NonceStore,
         ToleranceMs,
         MaxUrlLen,
-        MaxParams
+        MaxParams,
+        Token,
+        Claims,
+        Key,
+        Kid
     ]
 );
 
@@ -89,6 +101,8 @@ pub enum Limit {
     UrlLength,
     /// How many query parameters it has (`max_params`).
     ParamCount,
+    /// A token's length in bytes (`max_token_len`).
+    TokenLength,
 }
 
 #[uniffi::export]
@@ -105,7 +119,7 @@ impl std::fmt::Display for Limit {
     }
 }
 
-same_variants!(Limit, CoreLimit, [UrlLength, ParamCount]);
+same_variants!(Limit, CoreLimit, [UrlLength, ParamCount, TokenLength]);
 
 /// How the signer's copy of a secret differed from the configured one
 /// (diagnose's `SecretWhitespace`); never the secret itself.

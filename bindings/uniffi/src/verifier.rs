@@ -84,3 +84,22 @@ impl Verifier {
         Ok(self.0.verify_url_at(text(url, Field::Params)?, now_ms)?.into())
     }
 }
+
+/// The awaitable checks (Python coroutines, Kotlin `suspend`, Swift `async`):
+/// a Redis round trip never blocks the caller's event loop. The Redis store's
+/// checks share one multiplexed connection; a store written in the host
+/// language runs on a blocking thread. Text is a `String` here: a borrowed
+/// buffer cannot outlive the call that starts the future.
+#[uniffi::export(async_runtime = "tokio")]
+impl Verifier {
+    /// `verify_url`, awaited.
+    pub async fn verify_url_async(&self, url: String) -> Result<VerifiedIdentity> {
+        Ok(self.0.verify_url_async(&url).await?.into())
+    }
+
+    /// `verify_url_at`, awaited.
+    pub async fn verify_url_at_async(&self, url: String, now_ms: i64) -> Result<VerifiedIdentity> {
+        let now_ms = non_negative(now_ms, Field::Timestamp, "now_ms")?;
+        Ok(self.0.verify_url_at_async(&url, now_ms).await?.into())
+    }
+}

@@ -26,6 +26,10 @@ pub struct Out {
 /// The signed identity's secret and the identifier hash's: one per scheme.
 pub const IDENTITY_ENV: &str = "USERHASH_SECRET";
 pub const IDENTIFIER_ENV: &str = "USERHASH_IDENTIFIER_SECRET";
+/// The HS256 token secret (SPEC §8).
+pub const TOKEN_ENV: &str = "USERHASH_TOKEN_SECRET";
+/// The token secret of tests/vectors/jwt.json.
+pub const TOKEN_SECRET: &str = "tok_5c0e7b2a9d4f6183e2a7c9b1d3f5e7a9";
 
 /// The binary with a clean environment: no secret unless a test gives one.
 pub fn userhash(args: &[&str]) -> Command {
@@ -45,7 +49,11 @@ pub fn userhash_redirected(redirection: &str, args: &[&str]) -> Command {
 }
 
 fn clean(c: &mut Command) -> &mut Command {
-    c.env_remove(IDENTITY_ENV).env_remove(IDENTIFIER_ENV).env("RUST_BACKTRACE", "0").stdin(Stdio::null())
+    c.env_remove(IDENTITY_ENV)
+        .env_remove(IDENTIFIER_ENV)
+        .env_remove(TOKEN_ENV)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
 }
 
 /// Runs to completion and checks that no secret it was given, nor any of the
@@ -57,9 +65,10 @@ pub fn run(c: &mut Command) -> Out {
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     };
-    let mut secrets: Vec<String> = [SECRET, OLD_SECRET, OTHER_ORG_SECRET, CLI_SECRET].map(String::from).to_vec();
+    let mut secrets: Vec<String> =
+        [SECRET, OLD_SECRET, OTHER_ORG_SECRET, CLI_SECRET, TOKEN_SECRET].map(String::from).to_vec();
     for (name, value) in c.get_envs() {
-        if let (true, Some(value)) = (name == IDENTITY_ENV || name == IDENTIFIER_ENV, value) {
+        if let (true, Some(value)) = (name == IDENTITY_ENV || name == IDENTIFIER_ENV || name == TOKEN_ENV, value) {
             secrets.push(value.to_string_lossy().into_owned());
         }
     }

@@ -84,6 +84,26 @@ impl NonceStore for MemoryNonceStore {
         entries.by_expiry.push(Reverse((expires_at_ms, key)));
         Ok(true)
     }
+
+    /// Its check is a mutex and a hash map, no I/O: called right on the
+    /// caller's executor thread, never worth a trip to a blocking pool.
+    #[cfg(feature = "async")]
+    fn as_async(&self) -> Option<&dyn super::AsyncNonceStore> {
+        Some(self)
+    }
+}
+
+#[cfg(feature = "async")]
+impl super::AsyncNonceStore for MemoryNonceStore {
+    fn check_and_insert_async<'a>(
+        &'a self,
+        org_id: &'a str,
+        nonce: &'a str,
+        expires_at_ms: u64,
+        now_ms: u64,
+    ) -> super::BoxFuture<'a, Result<bool>> {
+        Box::pin(std::future::ready(self.check_and_insert(org_id, nonce, expires_at_ms, now_ms)))
+    }
 }
 
 impl Entries {

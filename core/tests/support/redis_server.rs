@@ -9,7 +9,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,7 @@ pub struct RedisServer {
     port: u16,
     dir: PathBuf,
     extra: Vec<String>,
+    tls_port: Option<u16>,
 }
 
 impl RedisServer {
@@ -35,7 +36,7 @@ impl RedisServer {
         for _ in 0..5 {
             let port = free_port();
             let dir = std::env::temp_dir().join(format!("userhash-redis-{}-{port}", std::process::id()));
-            let mut server = RedisServer { child: None, port, dir, extra: extra.clone() };
+            let mut server = RedisServer { child: None, port, dir, extra: extra.clone(), tls_port: None };
             match server.spawn() {
                 Ok(()) => return server,
                 Err(e) => last = e,
@@ -44,8 +45,39 @@ impl RedisServer {
         panic!("could not start redis-server: {last}");
     }
 
+    /// A server that also speaks TLS on a second free port, with this
+    /// certificate and key, trusting `ca` (clients are not asked for a
+    /// certificate). The plain port stays for PING and for looking.
+    pub fn start_tls(cert: &Path, key: &Path, ca: &Path) -> RedisServer {
+        let tls_port = free_port().to_string();
+        let files = [cert, key, ca].map(|p| p.to_string_lossy().into_owned());
+        let mut server = Self::start_with(&[
+            "--tls-port",
+            &tls_port,
+            "--tls-cert-file",
+            &files[0],
+            "--tls-key-file",
+            &files[1],
+            "--tls-ca-cert-file",
+            &files[2],
+            "--tls-auth-clients",
+            "no",
+        ]);
+        server.tls_port = Some(tls_port.parse().unwrap());
+        server
+    }
+
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The TLS port of a server made by `start_tls`.
+    pub fn tls_port(&self) -> u16 {
+        self.tls_port.expect("started with start_tls")
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
     }
 
     /// `redis://127.0.0.1:PORT`

@@ -1,4 +1,5 @@
 """A user's code: mypy --strict must accept it (see test_typing.py)."""
+import asyncio
 import os
 import typing
 
@@ -50,3 +51,43 @@ class S(userhash.NonceStore):
 rs: userhash.NonceStore = userhash.redis_nonce_store("redis://127.0.0.1:6379", prefix="app:nonce", connect_timeout_ms=200, command_timeout_ms=100)
 vr = userhash.Verifier(["a-secret-of-16-bytes!"], "org_1", nonce_store=userhash.redis_nonce_store("redis://127.0.0.1:6379"))
 vs = userhash.Verifier(["a-secret-of-16-bytes!"], "org_1", 60_000, S(), max_url_len=8192, max_params=100)
+# The awaited checks, for an asyncio server.
+async def handler(url: str) -> str:
+    got: userhash.VerifiedIdentity = await vr.verify_url_async(url)
+    again: userhash.VerifiedIdentity = await vr.verify_url_at_async(url, 1712345678901)
+    return got.email + again.nonce
+print(asyncio.run(handler(u)))
+# Managed Redis.
+acl = userhash.redis_nonce_store("rediss://cache.example.com:6380", username="verifier", password=os.environ.get("REDIS_PASSWORD", "p"), ca_file="/etc/ssl/ca.pem", wait_replicas=1, wait_timeout_ms=200)
+cluster: userhash.NonceStore = userhash.redis_cluster_nonce_store(["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"], prefix="app:nonce")
+# Identity tokens.
+pair = userhash.Ed25519KeyPair.generate("ed-2024")
+private_pem: str = pair.private_pem()
+ed = userhash.TokenSigner.ed25519(private_pem, userhash.Profile.USERHASH, kid="ed-2024", org="org_1", lifetime_s=120)
+hs = userhash.TokenSigner.hs256(b"a-token-secret-of-32-bytes-0123456", userhash.Profile.ZENDESK, kid="app_1")
+token: str = ed.sign(userhash.TokenSubject(user_id="user-42", email="a@b.c"))
+zendesk: str = hs.sign_at(userhash.TokenSubject(user_id="ext-1", email_verified=True, name="Jane"), 1712345678901, "jti-00000001")
+keys: typing.List[userhash.TokenKey] = userhash.parse_public_keys(pair.public_pem(), "ed-2024") + [userhash.TokenKey.hs256("a-token-secret-of-32-bytes-0123456", "app_1")]
+tv = userhash.TokenVerifier(keys, userhash.Profile.USERHASH, org="org_1", leeway_s=10, single_use=True, nonce_store=S())
+try:
+    vt: userhash.VerifiedToken = tv.verify(token)
+    alg: userhash.Algorithm = vt.algorithm
+    user: str = vt.user_id
+    index: int = vt.key_index
+except userhash.UserHashError.UnknownKey as unknown:
+    print(unknown.kid)
+except userhash.UserHashError.AlgorithmRefused as refused:
+    print(refused.alg, refused.expected)
+except userhash.UserHashError.MissingClaim as missing:
+    print(missing.claim)
+except userhash.UserHashError.WrongAudience as audience:
+    print(audience.claim, audience.expected, audience.actual)
+except userhash.UserHashError.LifetimeTooLong as lifetime:
+    print(lifetime.lifetime_s + lifetime.max_lifetime_s)
+except userhash.UserHashError as refusal:
+    variant: str = refusal.name()
+    about: typing.Optional[userhash.Field] = refusal.input_field()
+td: userhash.TokenDiagnosis = tv.diagnose_at(token, 1712345678901)
+if isinstance(td, userhash.TokenDiagnosis.EXPLAINED):
+    for token_cause in td.causes:
+        print(token_cause.name(), str(token_cause))
