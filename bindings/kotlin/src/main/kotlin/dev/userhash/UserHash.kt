@@ -198,6 +198,60 @@ fun NonceStore(check: (orgId: String, nonce: String, expiresAtMs: Long) -> Boole
             }
     }
 
+// --- identity tokens (SPEC §8) ----------------------------------------------------------
+
+/**
+ * An HS256 [TokenSigner]: a secret of at least 32 bytes, its own (never the
+ * identifier hash's or the signed identity's). Left out (null), the rest
+ * are the core's defaults (a lifetime of 300 s, no kid, org, audience or
+ * issuer). The generated `hs256` takes the secret as a direct ByteBuffer.
+ */
+@JvmOverloads
+@Throws(UserHashException::class)
+fun TokenSigner.Companion.hs256(
+    secret: String,
+    profile: Profile,
+    kid: String? = null,
+    org: String? = null,
+    audience: String? = null,
+    issuer: String? = null,
+    lifetimeS: Long? = null,
+): TokenSigner = args(3L * secret.length) { a -> hs256(a.text(secret, Field.SECRET), profile, kid, org, audience, issuer, lifetimeS) }
+
+/** An HS256 [TokenSigner] with the secret as bytes, which you can wipe once the signer is made. */
+@JvmOverloads
+@Throws(UserHashException::class)
+fun TokenSigner.Companion.hs256(
+    secret: ByteArray,
+    profile: Profile,
+    kid: String? = null,
+    org: String? = null,
+    audience: String? = null,
+    issuer: String? = null,
+    lifetimeS: Long? = null,
+): TokenSigner = args(secret.size.toLong()) { a -> hs256(a.bytes(secret), profile, kid, org, audience, issuer, lifetimeS) }
+
+/** An HS256 [TokenKey] for a [TokenVerifier]: the secret (at least 32 bytes) and its `kid` if tokens name one. */
+@JvmOverloads
+@Throws(UserHashException::class)
+fun TokenKey.Companion.hs256(secret: String, kid: String? = null): TokenKey =
+    args(3L * secret.length) { a -> hs256(a.text(secret, Field.SECRET), kid) }
+
+/** An HS256 [TokenKey] with the secret as bytes. */
+@JvmOverloads
+@Throws(UserHashException::class)
+fun TokenKey.Companion.hs256(secret: ByteArray, kid: String? = null): TokenKey =
+    args(secret.size.toLong()) { a -> hs256(a.bytes(secret), kid) }
+
+/** Verifies an identity token now: the [UserHashException] subclass names the first check that failed. */
+@Throws(UserHashException::class)
+fun TokenVerifier.verify(token: String): VerifiedToken = args(3L * token.length) { a -> verify(a.text(token, Field.TOKEN)) }
+
+/** Verifies an identity token as if the time were [nowMs] (Unix ms). */
+@Throws(UserHashException::class)
+fun TokenVerifier.verifyAt(token: String, nowMs: Long): VerifiedToken =
+    args(3L * token.length) { a -> verifyAt(a.text(token, Field.TOKEN), nowMs) }
+
 // --- diagnose (SPEC §6) and the bare MAC -------------------------------------------
 
 /**
