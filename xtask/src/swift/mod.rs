@@ -48,6 +48,7 @@ use crate::run::{cmd, root, status, Profile};
 use crate::suites::Outcome;
 
 pub use self::bench::bench;
+pub use self::package::stage_release;
 pub use self::xcframework::xcframework;
 
 /// The package, relative to the workspace root.
@@ -83,6 +84,20 @@ pub fn test_command() -> Result<(), String> {
         Outcome::Ran(_) => Ok(()),
         Outcome::Skipped(reason) => Err(format!("the Swift suite cannot run here: {reason}")),
     }
+}
+
+/// `swift build` with warnings as errors and `swift test` in `package`, a
+/// package outside `bindings/swift` (dist's copy of the example, which
+/// depends on an unpacked release archive), its XCTest cases counted. Where
+/// Swift cannot run, the reason is an error: dist promises the archive works.
+pub fn test_package_at(package: &std::path::Path) -> Result<crate::run::Counts, String> {
+    let toolchain = toolchain()?.map_err(|reason| format!("cannot test the Swift archive: {reason}"))?;
+    let script = format!(
+        "exec 2>&1; set -e; cd '{}'; swift build --build-tests -Xswiftc -warnings-as-errors; \
+         swift test --skip-build --disable-swift-testing",
+        crate::run::path_str(package)?
+    );
+    xctest::counted(&mut in_swift(&toolchain, &script)?)
 }
 
 /// `swift` on PATH, else the Debian root (made now if missing), else why
