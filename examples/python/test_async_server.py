@@ -62,7 +62,7 @@ def test_a_token_works_once_and_a_changed_one_not_at_all():
     async def scenario(port):
         _, token = await log_in(port, "jane@example.com")
         _, other = await log_in(port, "john@example.com")
-        header, payload, signature = other.split(".")
+        header, _payload, signature = other.split(".")
         forged = ".".join([header, token.split(".")[1], signature])  # jane's claims, john's signature
         return [
             await get(port, "/me", f"Bearer {token}"),

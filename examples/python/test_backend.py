@@ -7,9 +7,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
-
 import backend
+import pytest
 
 
 @pytest.fixture()

@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-
 import userhash
 from sqlite_nonce_store import SqliteNonceStore, now_ms
 
