@@ -175,7 +175,7 @@ def _message(self: BaseException) -> str:
 
 # uniffi 0.32 renders the exported Display of records, enums and objects as
 # __str__, but not of errors: str(e) would be the generated field list.
-UserHashError.__str__ = _message
+UserHashError.__str__ = _message  # type: ignore[method-assign]  # deliberate: see above
 
 
 # --- text arguments --------------------------------------------------------------------------------
