@@ -115,7 +115,11 @@ class BehaviourTest {
         val all = UserHashException::class.java.declaredClasses
             .filter { UserHashException::class.java.isAssignableFrom(it) }.map { it.simpleName }.toSet()
         assertEquals(
-            setOf("WeakSecret", "Malformed", "Missing", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed", "StoreFull", "StoreUnavailable", "TooLarge"),
+            setOf(
+                "WeakSecret", "Malformed", "Missing", "Duplicate", "WrongOrg", "Mismatch", "Expired", "FromFuture", "Replayed",
+                "StoreFull", "StoreUnavailable", "TooLarge", "UnknownKey", "AlgorithmRefused", "MissingClaim",
+                "WrongAudience", "LifetimeTooLong",
+            ),
             all,
         )
         val e: Exception = UserHashException.Replayed()

@@ -285,7 +285,7 @@ class VectorsTest {
 
     /** A cause's field as the vectors name it (`signed` and `given` are `signedValue` and `givenValue`). */
     private fun Cause.fieldOf(key: String): Any? = when (key) {
-        "field" -> field()?.asStr()
+        "field" -> inputField()?.asStr()
         "signed" -> when (this) {
             is Cause.Whitespace -> signedValue
             is Cause.EmailCase -> signedValue

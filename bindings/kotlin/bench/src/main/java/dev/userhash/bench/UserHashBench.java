@@ -1,15 +1,18 @@
 package dev.userhash.bench;
 
+import dev.userhash.IdentifierHash;
 import dev.userhash.IdentitySigner;
-import dev.userhash.MemoryNonceStore;
+import dev.userhash.RustBuffer;
 import dev.userhash.SignedIdentity;
 import dev.userhash.UserHash;
 import dev.userhash.UserHashException;
+import dev.userhash.Userhash_ffiKt;
+import dev.userhash.VerifiedIdentity;
 import dev.userhash.Verifier;
-import dev.userhash.ffi.RustBuffer;
-import dev.userhash.ffi.Userhash_ffiKt;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +30,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-call cost of the Kotlin binding beside javax.crypto.Mac (HmacSHA256),
- * in the same JVM. `cargo xtask bench-kotlin` runs it (BENCHMARKS.md).
+ * Per-call cost of the Kotlin binding beside javax.crypto.Mac (HmacSHA256)
+ * and a pure-Java verifier, in the same JVM. `cargo xtask bench-kotlin` runs
+ * it (BENCHMARKS.md).
  *
- * The `mac_*` rows are the baseline; the `ffi_*` and `jna_*` rows take the
- * binding apart: one uniffi call with no facade, and the JNA pieces each
- * call pays for.
+ * The `mac_*` and `java_*` rows are the baselines; the `ffi_*`, `jna_*` and
+ * `jdk_*` rows take the binding apart: the generated layer alone, and the
+ * JNA and JDK pieces each call pays for.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +48,7 @@ public class UserHashBench {
     static final String SECRET = "whsec_9f2c4e7a1b3d5f60a8c2e4b6d8f0a1c3";
     static final String IDENTIFIER = "jane@example.com";
     static final String ORG = "org_123";
+    static final String BASE = "https://widget.example.com/";
     static final int RING = 1 << 16;
 
     final byte[] secretBytes = SECRET.getBytes(StandardCharsets.UTF_8);
@@ -52,52 +57,64 @@ public class UserHashBench {
     String hash;
     IdentitySigner signer;
     Verifier verifier;
+    Verifier replayVerifier;
+    Verifier ffiVerifier;
+    JavaVerifier javaVerifier;
     String[] urls;
     int next;
+    int nextJava;
     long now;
     String replayed;
     List<String> batch;
-    List<kotlin.Pair<String, String>> pairs;
+    List<IdentifierHash> pairs;
     ByteBuffer secretDirect;
     ByteBuffer identifierDirect;
     ByteBuffer hashDirect;
     ByteBuffer keyDirect;
     ByteBuffer msgDirect;
     ByteBuffer tagDirect;
+    ByteBuffer urlDirect;
 
     @Setup
     public void setup() throws Exception {
         mac = Mac.getInstance("HmacSHA256");
         hash = UserHash.signIdentifier(SECRET, IDENTIFIER);
-        signer = new IdentitySigner(SECRET, ORG);
+        signer = UserHash.identitySigner(SECRET, ORG);
         now = System.currentTimeMillis();
         urls = new String[RING];
         for (int i = 0; i < RING; i++) {
-            SignedIdentity id = signer.signAt("jane+" + (i % 10) + "@example.com", now, String.format("nonce-%08d", i));
-            urls[i] = UserHash.widgetUrl("https://widget.example.com/", id);
+            SignedIdentity id = UserHash.signAt(signer, "jane+" + (i % 10) + "@example.com", now, String.format("nonce-%08d", i));
+            urls[i] = Userhash_ffiKt.widgetUrl(BASE, id, null, null);
         }
-        verifier = freshVerifier();
-        batch = new java.util.ArrayList<>();
-        pairs = new java.util.ArrayList<>();
+        batch = new ArrayList<>();
+        pairs = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String id = "user" + i + "@example.com";
             batch.add(id);
-            pairs.add(new kotlin.Pair<>(id, UserHash.signIdentifier(SECRET, id)));
+            pairs.add(new IdentifierHash(id, UserHash.signIdentifier(SECRET, id)));
         }
         replayed = urls[0];
-        freshVerifier().verifyUrlAt(replayed, now);
+        verifier = freshVerifier();
+        replayVerifier = freshVerifier();
+        UserHash.verifyUrlAt(replayVerifier, replayed, now);
         secretDirect = direct(secretBytes);
         identifierDirect = direct(IDENTIFIER.getBytes(StandardCharsets.UTF_8));
         hashDirect = direct(hash.getBytes(StandardCharsets.UTF_8));
         keyDirect = secretDirect;
         msgDirect = identifierDirect;
         tagDirect = direct(UserHash.hmacSha256(secretBytes, IDENTIFIER.getBytes(StandardCharsets.UTF_8)));
-        if (!verifier.verifyUrlAt(urls[0], now).getEmail().startsWith("jane")) throw new AssertionError();
-        verifier = freshVerifier();
+        urlDirect = direct(replayed.getBytes(StandardCharsets.UTF_8));
+        ffiVerifier = new Verifier(List.of(secretBytes), direct(ORG.getBytes(StandardCharsets.UTF_8)), null, null, null, null);
+        ffiVerifier.verifyUrl(urlDirect.duplicate());
+        javaVerifier = new JavaVerifier(List.of(SECRET), ORG, 300_000L);
+        if (!javaVerifier.verifyUrlAt(urls[0], now).email().equals(UserHash.verifyUrlAt(freshVerifier(), urls[0], now).getEmail())) {
+            throw new AssertionError("the pure-Java verifier disagrees");
+        }
+        javaVerifier = new JavaVerifier(List.of(SECRET), ORG, 300_000L);
     }
 
     Verifier freshVerifier() throws Exception {
-        return new Verifier(List.of(SECRET), ORG, 300_000L, new MemoryNonceStore((long) RING));
+        return UserHash.verifier(List.of(SECRET), ORG, 300_000L, Userhash_ffiKt.memoryNonceStore((long) RING));
     }
 
     static ByteBuffer direct(byte[] bytes) {
@@ -106,7 +123,7 @@ public class UserHashBench {
         return b;
     }
 
-    // --- the baseline: javax.crypto.Mac ----------------------------------------
+    // --- the baselines: javax.crypto.Mac, a pure-Java verifier ----------------------
 
     /** What a vendor snippet does: a Mac per call, key, doFinal, hex. */
     @Benchmark
@@ -123,6 +140,16 @@ public class UserHashBench {
         return hex.formatHex(mac.doFinal(IDENTIFIER.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The same checks as Verifier.verifyUrlAt in plain Java (JavaVerifier below), on the same ring of fresh URLs. */
+    @Benchmark
+    public Object java_verifier_verifyUrlAt_accepted() throws Exception {
+        if (nextJava == RING) {
+            nextJava = 0;
+            javaVerifier = new JavaVerifier(List.of(SECRET), ORG, 300_000L);
+        }
+        return javaVerifier.verifyUrlAt(urls[nextJava++], now);
+    }
+
     // --- the binding, as users call it ---------------------------------------
 
     @Benchmark
@@ -137,12 +164,24 @@ public class UserHashBench {
 
     @Benchmark
     public SignedIdentity identitySigner_sign() throws Exception {
-        return signer.sign(IDENTIFIER);
+        return UserHash.sign(signer, IDENTIFIER);
     }
 
     @Benchmark
     public SignedIdentity identitySigner_signAt() throws Exception {
-        return signer.signAt(IDENTIFIER, now, "550e8400-e29b-41d4-a716-446655440000");
+        return UserHash.signAt(signer, IDENTIFIER, now, "550e8400-e29b-41d4-a716-446655440000");
+    }
+
+    /** The widget URL for a user, signed now: one call (IdentitySigner.widgetUrl). */
+    @Benchmark
+    public String identitySigner_widgetUrl() throws Exception {
+        return UserHash.widgetUrl(signer, BASE, IDENTIFIER, "Jane");
+    }
+
+    /** The same in two calls: sign, then the generated widgetUrl with the record. */
+    @Benchmark
+    public String identitySigner_sign_then_widgetUrl() throws Exception {
+        return Userhash_ffiKt.widgetUrl(BASE, UserHash.sign(signer, IDENTIFIER), "Jane", null);
     }
 
     /** Accepted: a fresh URL each call (a ring of 65 536; a new verifier and store when it wraps). */
@@ -152,14 +191,14 @@ public class UserHashBench {
             next = 0;
             verifier = freshVerifier();
         }
-        return verifier.verifyUrlAt(urls[next++], now);
+        return UserHash.verifyUrlAt(verifier, urls[next++], now);
     }
 
     /** The same URL again: everything up to the store, which answers Replayed (an exception). */
     @Benchmark
     public Object verifier_verifyUrl_replayed() throws Exception {
         try {
-            return verifier.verifyUrlAt(replayed, now);
+            return UserHash.verifyUrlAt(replayVerifier, replayed, now);
         } catch (UserHashException.Replayed e) {
             return e;
         }
@@ -190,7 +229,7 @@ public class UserHashBench {
 
     // --- taken apart -------------------------------------------------------------
 
-    /** The generated layer alone (no facade): direct buffers made once, call + free of the returned String. */
+    /** The generated layer alone: direct buffers made once, call + free of the returned String. */
     @Benchmark
     public String ffi_signIdentifier_prepared_buffers() throws Exception {
         return Userhash_ffiKt.signIdentifier(secretDirect.duplicate(), identifierDirect.duplicate());
@@ -200,6 +239,20 @@ public class UserHashBench {
     @Benchmark
     public boolean ffi_verifyIdentifier_prepared_buffers() throws Exception {
         return Userhash_ffiKt.verifyIdentifier(secretDirect.duplicate(), identifierDirect.duplicate(), hashDirect.duplicate());
+    }
+
+    /**
+     * The generated Verifier.verifyUrl with its direct buffer made once, on
+     * the replayed URL (the store answers Replayed, so every call does the
+     * same work): clone the handle, the call, lift the error.
+     */
+    @Benchmark
+    public Object ffi_verifyUrl_replayed_prepared_buffer() throws Exception {
+        try {
+            return ffiVerifier.verifyUrl(urlDirect.duplicate());
+        } catch (UserHashException.Replayed e) {
+            return e;
+        }
     }
 
     /** One crossing with no argument, a String back (call + free). */
@@ -226,6 +279,23 @@ public class UserHashBench {
         byte[] b = IDENTIFIER.getBytes(StandardCharsets.UTF_8);
         ByteBuffer d = ByteBuffer.allocateDirect(b.length);
         d.put(b).flip();
+        return d;
+    }
+
+    /**
+     * signIdentifier with the one-liner a facade could use, the JDK's encoder
+     * into a new direct buffer per argument (what the package's thread's
+     * buffer replaces).
+     */
+    @Benchmark
+    public String jdk_encoder_new_direct_buffer_per_argument_signIdentifier() throws Exception {
+        return Userhash_ffiKt.signIdentifier(newDirect(SECRET), newDirect(IDENTIFIER));
+    }
+
+    static ByteBuffer newDirect(String s) throws Exception {
+        ByteBuffer heap = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(s));
+        ByteBuffer d = ByteBuffer.allocateDirect(heap.remaining());
+        d.put(heap).flip();
         return d;
     }
 }
