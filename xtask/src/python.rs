@@ -46,10 +46,11 @@ pub fn bench() -> Result<(), String> {
 }
 
 /// `cargo xtask lint python`: mypy `--strict` over the package's facade as
-/// installed from this tree (`-m`: the generated layer below it is uniffi's);
-/// ruff (`ruff.toml`) over the package, its tests, its benchmark and
-/// `examples/python`. Each runs even when the other failed. The tests and the
-/// example are not yet annotated for mypy `--strict`.
+/// installed from this tree (`-m`: the generated layer below it is uniffi's)
+/// and over `examples/python` (which imports that facade, as a user's code
+/// would); ruff (`ruff.toml`) over the package, its tests, its benchmark and
+/// `examples/python`. Each runs even when another failed. The package's
+/// tests are not yet annotated for mypy `--strict`.
 pub fn lint() -> Result<Counts, String> {
     deps::ensure(&[Tool { program: "python3", package: "python3" }])?;
     deps::ensure_probe(&["python3", "-c", "import ensurepip, venv"], "python3-venv")?;
@@ -74,7 +75,7 @@ pub fn lint() -> Result<Counts, String> {
         "bindings/python",
         "examples/python",
     ];
-    let runs = [mypy(&["-m", "userhash"]), cmd(&python, &ruff)];
+    let runs = [mypy(&["-m", "userhash"]), mypy(&["examples/python"]), cmd(&python, &ruff)];
     let mut counts = Counts::default();
     let mut errors = Vec::new();
     for mut run in runs {
