@@ -78,6 +78,28 @@ pub fn suite() -> Result<Outcome, String> {
     xctest::swift_test(&toolchain).map(Outcome::Ran)
 }
 
+/// `cargo xtask lint swift`: the package with its tests, and the example,
+/// built with `swiftc -warnings-as-errors` (the generated Swift included),
+/// where the suite would run them; skipped where it would be.
+pub fn lint() -> Result<Outcome, String> {
+    let toolchain = match toolchain()? {
+        Ok(t) => t,
+        Err(reason) => return Ok(Outcome::Skipped(reason)),
+    };
+    package::prepare_local(Profile::Debug)?;
+    let mut script = String::from("set -e");
+    for package in [PACKAGE, EXAMPLE] {
+        let dir = root().join(package);
+        script.push_str(&format!(
+            "; echo 'swift: building {package} with warnings as errors'; cd '{}'; \
+             swift build --build-tests -Xswiftc -warnings-as-errors",
+            crate::run::path_str(&dir)?
+        ));
+    }
+    status(&mut in_swift(&toolchain, &script)?)?;
+    Ok(Outcome::Ran(crate::run::Counts::ONE))
+}
+
 /// `cargo xtask swift-test`: the suite alone, saying what it did.
 pub fn test_command() -> Result<(), String> {
     match suite()? {
