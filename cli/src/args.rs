@@ -48,8 +48,9 @@ Examples:
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
     /// Read the secrets from FILE instead of the command's variable (USERHASH_IDENTIFIER_SECRET
-    /// for identifier hashes, USERHASH_SECRET for signed identities): one per line, the current
-    /// one first, then previous ones still accepted; at most 64 KiB
+    /// for identifier hashes, USERHASH_SECRET for signed identities, USERHASH_TOKEN_SECRET for
+    /// HS256 tokens): one per line, the current one first, then previous ones still accepted; at
+    /// most 64 KiB
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) secret_file: Option<PathBuf>,
 
