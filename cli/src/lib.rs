@@ -27,6 +27,7 @@ use clap::Parser;
 /// The whole command: checks stdout, parses argv, runs, reports.
 /// `stdout_at_start` is [`output::stdout_state`] as the process started, if
 /// the binary could see it (see [`output::check_stdout`]).
+#[must_use]
 pub fn main(stdout_at_start: Option<i32>) -> ExitCode {
     if let Err(failure) = output::check_stdout(stdout_at_start) {
         return failure.report();

@@ -22,25 +22,30 @@ impl Failure {
     }
 
     /// A core error met while reading the inputs or the configuration: exit 2.
+    #[must_use]
     pub fn input(err: userhash::Error) -> Self {
         Failure { code: USAGE, message: describe(&err) }
     }
 
     /// A core error that rejects what was checked: exit 1.
+    #[must_use]
     pub fn rejection(err: userhash::Error) -> Self {
         Failure { code: REJECTED, message: describe(&err) }
     }
 
     /// The exit code: [`USAGE`] or [`REJECTED`].
+    #[must_use]
     pub fn code(&self) -> u8 {
         self.code
     }
 
     /// The line for stderr (no secret is ever in it).
+    #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }
 
+    #[must_use]
     pub fn report(self) -> ExitCode {
         to_stderr(&self.message);
         ExitCode::from(self.code)
@@ -50,6 +55,7 @@ impl Failure {
 /// fd 1's state: its `F_GETFL` flags, or minus the errno when it has none
 /// (closed). Allocates nothing and takes no lock, so that the binary can
 /// call it before Rust's runtime starts (see `main.rs`).
+#[must_use]
 pub fn stdout_state() -> i32 {
     // SAFETY: F_GETFL only reads the flags of a descriptor number; no
     // pointer is passed and no memory is touched.
@@ -91,6 +97,7 @@ pub fn to_stderr(line: &str) {
 }
 
 /// `Expired: the signature is ...`: the variant's name first, for scripts.
+#[must_use]
 pub fn describe(err: &userhash::Error) -> String {
     format!("{}: {err}", err.variant_name())
 }

@@ -54,6 +54,7 @@ const SCHEMES: [Scheme; 3] = [Scheme::Identity, Scheme::Identifier, Scheme::Toke
 
 impl Scheme {
     /// The environment variable that holds this scheme's secret.
+    #[must_use]
     pub fn env(self) -> &'static str {
         match self {
             Scheme::Identifier => IDENTIFIER_ENV,

@@ -9,6 +9,9 @@
 //! no note says otherwise). `userhash demo` runs until stopped: its own tests
 //! cover it, this one skips it.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,9 @@
 //! Ed25519 key from a file, the jwt.json vectors), `diagnose --token`, exit
 //! codes 0 / 1 / 2 and no key material in any output.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::os::unix::fs::PermissionsExt;

@@ -10,6 +10,9 @@
 //!
 //! Criterion reports throughput (bytes per second): flat means linear.
 
+// A benchmark's setup that fails has nothing to measure: its panic is the report.
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

@@ -74,6 +74,7 @@ pub(crate) fn refuse_other_scheme(identifier: &str) -> Result<()> {
 /// the dot is not checked: with RFC 7797's `b64: false` a payload may be any
 /// text. An identifier hash of such a text could be that token's HS256
 /// signature, so the identifier scheme neither signs nor verifies one.
+#[must_use]
 pub fn is_jws_signing_input(text: &str) -> bool {
     let Some((header, _)) = text.split_once('.') else { return false };
     // `{"alg":""}` is 10 bytes, 14 characters of base64; a header has more.
@@ -86,6 +87,7 @@ pub fn is_jws_signing_input(text: &str) -> bool {
 
 /// Whether `text` is `email|timestamp|org_id|nonce` with every field within
 /// its rule: a message a `Verifier` would accept if its tag matched.
+#[must_use]
 pub fn is_identity_message(text: &str) -> bool {
     let mut fields = text.split('|');
     let (Some(email), Some(timestamp), Some(org_id), Some(nonce), None) =

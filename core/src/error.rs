@@ -42,6 +42,7 @@ pub enum Field {
 
 impl Field {
     /// The field's name as it appears in SPEC.md and in every binding.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Field::Secret => "secret",
@@ -66,6 +67,7 @@ impl Field {
     }
 
     /// The widget URL's query parameter that carries this field, if any.
+    #[must_use]
     pub fn url_param(self) -> Option<&'static str> {
         match self {
             Field::OrgId => Some("orgId"),
@@ -93,6 +95,7 @@ pub enum Limit {
 
 impl Limit {
     /// The setting's name in every binding: `max_url_len` or `max_params`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Limit::UrlLength => "max_url_len",
@@ -209,6 +212,7 @@ pub enum Error {
 impl Error {
     /// The variant's name as SPEC.md spells it (`"Expired"`), for logs, the
     /// CLI's stderr and the test vectors.
+    #[must_use]
     pub fn variant_name(&self) -> &'static str {
         match self {
             Error::WeakSecret { .. } => "WeakSecret",
@@ -232,6 +236,7 @@ impl Error {
     }
 
     /// The field the error is about, where there is one.
+    #[must_use]
     pub fn field(&self) -> Option<Field> {
         match self {
             Error::WeakSecret { .. } => Some(Field::Secret),

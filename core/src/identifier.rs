@@ -49,6 +49,7 @@ impl IdentifierSigner {
     }
 
     /// See [`verify_identifier`].
+    #[must_use]
     pub fn verify(&self, identifier: &str, hash: &str) -> bool {
         verify_with(&self.key, identifier, hash)
     }

@@ -13,6 +13,10 @@ pub const MAX_TIMESTAMP_DIGITS: usize = 16;
 pub const MIN_NONCE_LEN: usize = 8;
 pub const MAX_NONCE_LEN: usize = 128;
 
+/// 10^[`MAX_TIMESTAMP_DIGITS`]: the first number of milliseconds with one digit too many.
+const TIMESTAMP_BOUND: u64 = 10_000_000_000_000_000;
+const _: () = assert!(TIMESTAMP_BOUND.ilog10() as usize == MAX_TIMESTAMP_DIGITS);
+
 /// What a signer hands to the widget: the fields of the signed message and the
 /// hash over them. Build the widget's URL from it with [`crate::widget_url`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +32,7 @@ pub struct SignedIdentity {
 
 impl SignedIdentity {
     /// The timestamp as the decimal string that was signed.
+    #[must_use]
     pub fn timestamp(&self) -> String {
         self.timestamp_ms.to_string()
     }
@@ -65,6 +70,7 @@ impl IdentitySigner {
         Ok(IdentitySigner { key, org_id: org_id.to_owned() })
     }
 
+    #[must_use]
     pub fn org_id(&self) -> &str {
         &self.org_id
     }
@@ -101,11 +107,13 @@ pub(crate) fn tag_identity(key: &MacKey, email: &str, timestamp: &str, org_id: &
 }
 
 /// The message scheme 2 signs, for display and diagnosis.
+#[must_use]
 pub fn identity_message(email: &str, timestamp: &str, org_id: &str, nonce: &str) -> String {
     format!("{email}|{timestamp}|{org_id}|{nonce}")
 }
 
 /// The current Unix time in milliseconds.
+#[must_use]
 pub fn now_ms() -> u64 {
     let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
@@ -163,7 +171,7 @@ pub fn check_timestamp(timestamp: &str) -> Result<u64> {
 
 /// A timestamp to sign: at most 16 decimal digits.
 pub fn check_timestamp_ms(timestamp_ms: u64) -> Result<()> {
-    if timestamp_ms >= 10u64.pow(MAX_TIMESTAMP_DIGITS as u32) {
+    if timestamp_ms >= TIMESTAMP_BOUND {
         return Err(Error::malformed(
             Field::Timestamp,
             format!("{timestamp_ms} has more than {MAX_TIMESTAMP_DIGITS} digits; pass Unix time in milliseconds"),

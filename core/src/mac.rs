@@ -29,17 +29,20 @@ pub struct MacKey {
 impl MacKey {
     /// Any key length is accepted here: this is the raw primitive. The schemes
     /// check [`crate::MIN_SECRET_LEN`] before they build one.
+    #[must_use]
     pub fn new(key: &[u8]) -> Self {
         let state = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
         MacKey { state }
     }
 
     /// The tag of a message.
+    #[must_use]
     pub fn tag(&self, message: &[u8]) -> Tag {
         self.tag_parts(&[message])
     }
 
     /// The tag of the concatenation of `parts`, without building it.
+    #[must_use]
     pub fn tag_parts(&self, parts: &[&[u8]]) -> Tag {
         let mut mac = self.state.clone();
         for part in parts {
@@ -50,6 +53,7 @@ impl MacKey {
 
     /// Whether `tag` is this message's full 32-byte tag, compared in constant
     /// time. A truncated tag is never accepted.
+    #[must_use]
     pub fn verify_parts(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
         tags_equal(&self.tag_parts(parts), tag)
     }
@@ -63,27 +67,32 @@ impl fmt::Debug for MacKey {
 
 /// Constant-time equality of a computed tag and a received one (of any length:
 /// anything but exactly 32 bytes is unequal).
+#[must_use]
 pub fn tags_equal(expected: &Tag, received: &[u8]) -> bool {
     received.len() == TAG_LEN && bool::from(expected.as_slice().ct_eq(received))
 }
 
 /// One-shot HMAC-SHA256 over any key: the primitive the RFC 4231 and
 /// Wycheproof vectors exercise.
+#[must_use]
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Tag {
     MacKey::new(key).tag(message)
 }
 
 /// Whether `tag` is the full HMAC-SHA256 of `message` under `key`.
+#[must_use]
 pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
     MacKey::new(key).verify_parts(&[message], tag)
 }
 
 /// A tag as 64 lowercase hex characters.
+#[must_use]
 pub fn to_hex(tag: &Tag) -> String {
     const_hex::Buffer::<TAG_LEN>::new().format(tag).to_owned()
 }
 
 /// Exactly 64 hex characters, either case, to a tag; `None` otherwise.
+#[must_use]
 pub fn from_hex(text: &str) -> Option<Tag> {
     let mut tag = [0u8; TAG_LEN];
     if text.len() != HEX_LEN {

@@ -23,14 +23,17 @@ impl Secret {
     }
 
     /// The secret's bytes, for the MAC.
+    #[must_use]
     pub fn expose(&self) -> &[u8] {
         &self.0
     }
 
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -113,6 +116,7 @@ impl SecretList {
         Ok(SecretList(list))
     }
 
+    #[must_use]
     pub fn current(&self) -> &Secret {
         &self.0[0]
     }
@@ -121,10 +125,12 @@ impl SecretList {
         self.0.iter()
     }
 
+    #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -350,7 +350,7 @@ mod tests {
             parse_params("a=%FF&bbbbbbbbbbbbbbbbbbbbbb=1", &limits),
             Err(Error::TooLarge { limit: Limit::UrlLength, max: 20 })
         ));
-        assert!(matches!(parse_params("a=1&&&b=2", &limits), Ok(_)), "empty pairs do not count");
+        assert!(parse_params("a=1&&&b=2", &limits).is_ok(), "empty pairs do not count");
         assert!(matches!(
             parse_params("a=1&b=2&c=%FF", &limits),
             Err(Error::TooLarge { limit: Limit::ParamCount, max: 2 })

@@ -61,6 +61,7 @@ impl Verifier {
     }
 
     /// Accept timestamps at most this far from the clock, either way.
+    #[must_use]
     pub fn with_tolerance_ms(mut self, tolerance_ms: u64) -> Self {
         self.tolerance_ms = tolerance_ms;
         self
@@ -69,6 +70,7 @@ impl Verifier {
     /// Read URLs of at most `max_url_len` bytes (default
     /// [`DEFAULT_MAX_URL_LEN`](crate::DEFAULT_MAX_URL_LEN), 64 KiB); a longer
     /// one is refused unread with `TooLarge`.
+    #[must_use]
     pub fn with_max_url_len(mut self, max_url_len: usize) -> Self {
         self.limits.max_url_len = max_url_len;
         self
@@ -77,12 +79,14 @@ impl Verifier {
     /// Read URLs of at most `max_params` query parameters, signed ones
     /// included (default [`DEFAULT_MAX_PARAMS`](crate::DEFAULT_MAX_PARAMS),
     /// 1000); more is refused with `TooLarge`.
+    #[must_use]
     pub fn with_max_params(mut self, max_params: usize) -> Self {
         self.limits.max_params = max_params;
         self
     }
 
     /// Both input limits at once.
+    #[must_use]
     pub fn with_limits(mut self, limits: InputLimits) -> Self {
         self.limits = limits;
         self
@@ -94,15 +98,18 @@ impl Verifier {
         self
     }
 
+    #[must_use]
     pub fn org_id(&self) -> &str {
         &self.org_id
     }
 
+    #[must_use]
     pub fn tolerance_ms(&self) -> u64 {
         self.tolerance_ms
     }
 
     /// What this verifier reads of a URL before checking its signature.
+    #[must_use]
     pub fn limits(&self) -> InputLimits {
         self.limits
     }

@@ -1,5 +1,8 @@
 //! Behaviour the vectors cannot show: randomness, clocks, concurrency, secrecy.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 #[path = "support/race.rs"]

@@ -1,6 +1,9 @@
 //! Diagnose (SPEC §6) through tests/vectors/diagnose.json: one case per usual
 //! cause, the "none explains it" case, and that no diagnosis shows a secret.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

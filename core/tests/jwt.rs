@@ -4,6 +4,9 @@
 //! real Redis), the system clock, and that no secret or private key is ever
 //! shown.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 #[path = "support/redis_server.rs"]
 #[cfg(feature = "redis")]
 mod redis_server;

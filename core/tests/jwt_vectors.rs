@@ -2,6 +2,9 @@
 //! must write byte for byte, tokens made by PyJWT, jose and golang-jwt it
 //! must accept, and every rejection.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -58,7 +61,7 @@ fn verifier_options(o: &Value, defaults: &Value) -> VerifierOptions {
         issuer: o.get("issuer").and_then(opt_s),
         leeway_s: num("leeway_s"),
         max_lifetime_s: num("max_lifetime_s"),
-        max_token_len: num("max_token_len") as usize,
+        max_token_len: usize::try_from(num("max_token_len")).unwrap(),
         single_use: o.get("single_use").and_then(Value::as_bool).unwrap_or(false),
     }
 }

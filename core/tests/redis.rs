@@ -7,6 +7,8 @@
 //! Built with the `redis` feature, which `cargo test --workspace` turns on
 //! (the bindings and the CLI enable it).
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
 #![cfg(feature = "redis")]
 
 #[path = "support/race.rs"]

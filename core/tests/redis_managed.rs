@@ -10,6 +10,8 @@
 //! Built with the `redis` and `async` features, which `cargo test
 //! --workspace` turns on (the CLI enables them).
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
 #![cfg(all(feature = "redis", feature = "async"))]
 
 #[path = "support/redis_cluster.rs"]

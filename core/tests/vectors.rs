@@ -1,5 +1,8 @@
 //! Every vector in tests/vectors/ through the Rust core.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -172,14 +175,16 @@ fn verifier_for(case: &Value) -> userhash::Result<Verifier> {
         verifier = verifier.with_tolerance_ms(t);
     }
     if let Some(n) = case.get("max_url_len").and_then(Value::as_u64) {
-        verifier = verifier.with_max_url_len(n as usize);
+        verifier = verifier.with_max_url_len(usize::try_from(n).unwrap());
     }
     if let Some(n) = case.get("max_params").and_then(Value::as_u64) {
-        verifier = verifier.with_max_params(n as usize);
+        verifier = verifier.with_max_params(usize::try_from(n).unwrap());
     }
     let store: Arc<dyn NonceStore> = match case.get("store").map(|st| s(&st["kind"])) {
         None => return Ok(verifier),
-        Some("memory") => Arc::new(MemoryNonceStore::new(case["store"]["capacity"].as_u64().unwrap() as usize)),
+        Some("memory") => {
+            Arc::new(MemoryNonceStore::new(case["store"]["capacity"].as_u64().unwrap().try_into().unwrap()))
+        }
         Some("failing") => Arc::new(FailingStore),
         Some(other) => panic!("unknown store kind {other}"),
     };
@@ -295,7 +300,7 @@ fn rfc_4231() {
                 assert!(verify_hmac_sha256(&key, &msg, &want));
             }
             Some(bits) => {
-                assert_eq!(&tag[..bits as usize / 8], want.as_slice(), "case {}", case["case"]);
+                assert_eq!(&tag[..usize::try_from(bits).unwrap() / 8], want.as_slice(), "case {}", case["case"]);
                 assert!(!verify_hmac_sha256(&key, &msg, &want), "a truncated tag is never accepted");
             }
         }
@@ -321,7 +326,7 @@ fn wycheproof() {
             } else {
                 // Truncated tags: a valid one is our tag's prefix, but the
                 // verifier accepts full 32-byte tags only.
-                assert_eq!(ours[..tag_bits as usize / 8] == tag[..], valid, "tcId {id}");
+                assert_eq!(ours[..usize::try_from(tag_bits).unwrap() / 8] == tag[..], valid, "tcId {id}");
                 assert!(!verify_hmac_sha256(&key, &msg, &tag), "tcId {id}: truncated tag accepted");
             }
             count += 1;

@@ -92,13 +92,13 @@ class WidgetServer:
         return 404, "not found"
 
 
-async def serve(app: WidgetServer, host: str = "127.0.0.1", port: int = 8001) -> asyncio.AbstractServer:
+async def serve(app: WidgetServer, host: str = "127.0.0.1", port: int = 8001) -> asyncio.Server:
     """A minimal HTTP/1.1 server for `app` (GET only, one request per connection)."""
 
     async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request_line = (await reader.readline()).decode("latin-1").split()
-            headers = {}
+            headers: typing.Dict[str, str] = {}
             while (line := (await reader.readline()).decode("latin-1").strip()) != "":
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
@@ -119,7 +119,7 @@ async def serve(app: WidgetServer, host: str = "127.0.0.1", port: int = 8001) ->
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL")

@@ -21,6 +21,7 @@ import html
 import http.server
 import os
 import secrets
+import typing
 import urllib.parse
 
 import userhash
@@ -59,7 +60,7 @@ WIDGET_PAGE = """<!doctype html>
 class Backend:
     """The two sides: the shop signs, the widget verifies."""
 
-    def __init__(self, secret, widget_base, identifier_secret):
+    def __init__(self, secret: str, widget_base: str, identifier_secret: str) -> None:
         # One secret per scheme (SECURITY.md): the identifier hash never
         # shares the signed identity's secret.
         if identifier_secret == secret:
@@ -69,7 +70,7 @@ class Backend:
         self.identifiers = userhash.IdentifierSigner(identifier_secret)
         self.widget_base = widget_base
 
-    def app_page(self, email, name):
+    def app_page(self, email: str, name: str) -> str:
         # Signed now, with a fresh nonce; an empty name is left out.
         url = self.signer.widget_url(self.widget_base, email, name)
         return APP_PAGE.format(
@@ -79,7 +80,7 @@ class Backend:
             widget_url=html.escape(url, quote=True),
         )
 
-    def widget_page(self, url):
+    def widget_page(self, url: str) -> typing.Tuple[int, str]:
         try:
             user = self.verifier.verify_url(url)
         except userhash.UserHashError as e:
@@ -87,9 +88,9 @@ class Backend:
         return 200, WIDGET_PAGE.format(status=html.escape(f"verified as {user.email}"))
 
 
-def handler_for(backend):
+def handler_for(backend: Backend) -> typing.Type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
+        def do_GET(self) -> None:
             path = urllib.parse.urlsplit(self.path).path
             if path == "/":
                 self.reply(200, LOGIN_PAGE)
@@ -98,9 +99,10 @@ def handler_for(backend):
             else:
                 self.reply(404, "not found")
 
-        def do_POST(self):
+        def do_POST(self) -> None:
             if self.path != "/login":
-                return self.reply(404, "not found")
+                self.reply(404, "not found")
+                return
             length = int(self.headers.get("Content-Length", "0"))
             form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
             email, name = form.get("email", [""])[0], form.get("name", [""])[0]
@@ -109,7 +111,7 @@ def handler_for(backend):
             except userhash.UserHashError as e:
                 self.reply(400, WIDGET_PAGE.format(status=html.escape(f"cannot sign in: {e}")))
 
-        def reply(self, code, body):
+        def reply(self, code: int, body: str) -> None:
             data = body.encode()
             self.send_response(code)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -117,15 +119,21 @@ def handler_for(backend):
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: typing.Any) -> None:
             pass  # the widget URLs carry signatures; keep them out of the log
 
     return Handler
 
 
-def make_server(host="127.0.0.1", port=8000, secret=None, identifier_secret=None):
+def make_server(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    secret: typing.Optional[str] = None,
+    identifier_secret: typing.Optional[str] = None,
+) -> http.server.ThreadingHTTPServer:
     """A server on (host, port); port 0 picks a free one."""
-    server = http.server.ThreadingHTTPServer((host, port), None)
+    # The widget's URL needs the port, known once bound: the real handler comes next.
+    server = http.server.ThreadingHTTPServer((host, port), http.server.BaseHTTPRequestHandler)
     base = f"http://{host}:{server.server_address[1]}/widget"
     secret = secret or os.environ.get("USERHASH_SECRET") or secrets.token_hex(32)
     identifier_secret = identifier_secret or os.environ.get("USERHASH_IDENTIFIER_SECRET") or secrets.token_hex(32)
@@ -133,8 +141,8 @@ def make_server(host="127.0.0.1", port=8000, secret=None, identifier_secret=None
     return server
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     server = make_server(port=args.port)

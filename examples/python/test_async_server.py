@@ -3,13 +3,17 @@ once, as many browsers would: each signed URL and each token is accepted
 exactly once, and the rest are refused by name."""
 
 import asyncio
+import typing
 
 import async_server
 
 SECRET = "example-async-secret-0123456789abcdef"
 
+T = typing.TypeVar("T")
+Reply = typing.Tuple[int, str]
 
-async def get(port, target, authorization=None):
+
+async def get(port: int, target: str, authorization: typing.Optional[str] = None) -> Reply:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     extra = "" if authorization is None else f"Authorization: {authorization}\r\n"
     writer.write(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode())
@@ -20,8 +24,8 @@ async def get(port, target, authorization=None):
     return int(head.split()[1]), body
 
 
-def run(scenario):
-    async def main():
+def run(scenario: typing.Callable[[int], typing.Awaitable[T]]) -> T:
+    async def main() -> T:
         app = async_server.WidgetServer(SECRET)
         server = await async_server.serve(app, port=0)
         port = server.sockets[0].getsockname()[1]
@@ -32,15 +36,15 @@ def run(scenario):
     return asyncio.run(main())
 
 
-async def log_in(port, email):
+async def log_in(port: int, email: str) -> typing.Tuple[str, str]:
     status, body = await get(port, f"/login?email={email}")
     assert status == 200, body
     url, token = body.split("\n")
     return url[url.index("/widget"):], token
 
 
-def test_a_signed_url_sent_by_many_at_once_is_accepted_once():
-    async def scenario(port):
+def test_a_signed_url_sent_by_many_at_once_is_accepted_once() -> None:
+    async def scenario(port: int) -> typing.List[Reply]:
         target, _ = await log_in(port, "jane@example.com")
         return await asyncio.gather(*(get(port, target) for _ in range(30)))
 
@@ -50,19 +54,19 @@ def test_a_signed_url_sent_by_many_at_once_is_accepted_once():
     assert all(body.startswith("rejected: Replayed: ") for status, body in replies if status == 403)
 
 
-def test_many_users_at_once_are_each_verified():
-    async def scenario(port):
+def test_many_users_at_once_are_each_verified() -> None:
+    async def scenario(port: int) -> typing.List[Reply]:
         targets = [(await log_in(port, f"user{i}@example.com"))[0] for i in range(20)]
         return await asyncio.gather(*(get(port, t) for t in targets))
 
     assert run(scenario) == [(200, f"verified as user{i}@example.com") for i in range(20)]
 
 
-def test_a_token_works_once_and_a_changed_one_not_at_all():
-    async def scenario(port):
+def test_a_token_works_once_and_a_changed_one_not_at_all() -> None:
+    async def scenario(port: int) -> typing.List[Reply]:
         _, token = await log_in(port, "jane@example.com")
         _, other = await log_in(port, "john@example.com")
-        header, payload, signature = other.split(".")
+        header, _payload, signature = other.split(".")
         forged = ".".join([header, token.split(".")[1], signature])  # jane's claims, john's signature
         return [
             await get(port, "/me", f"Bearer {token}"),
@@ -78,8 +82,8 @@ def test_a_token_works_once_and_a_changed_one_not_at_all():
     assert missing[0] == 401
 
 
-def test_a_tampered_url_is_refused_by_name():
-    async def scenario(port):
+def test_a_tampered_url_is_refused_by_name() -> None:
+    async def scenario(port: int) -> Reply:
         target, _ = await log_in(port, "jane@example.com")
         return await get(port, target.replace("jane", "john"))
 

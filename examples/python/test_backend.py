@@ -3,17 +3,17 @@
 import html
 import re
 import threading
+import typing
 import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
-
 import backend
+import pytest
 
 
 @pytest.fixture()
-def server():
+def server() -> typing.Iterator[str]:
     srv = backend.make_server(
         port=0, secret="example-test-secret-0123456789abcdef", identifier_secret="example-identifier-secret-0123456789"
     )
@@ -24,7 +24,7 @@ def server():
     srv.server_close()
 
 
-def get(url):
+def get(url: str) -> typing.Tuple[int, str]:
     try:
         with urllib.request.urlopen(url) as r:
             return r.status, r.read().decode()
@@ -32,23 +32,30 @@ def get(url):
         return e.code, e.read().decode()
 
 
-def log_in(server, email, name):
+def found(pattern: str, page: str) -> str:
+    """The first group of `pattern`'s match in `page`, which must have one."""
+    match = re.search(pattern, page)
+    assert match is not None, f"no {pattern!r} in the page"
+    return match.group(1)
+
+
+def log_in(server: str, email: str, name: str) -> typing.Tuple[str, str]:
     data = urllib.parse.urlencode({"email": email, "name": name}).encode()
     with urllib.request.urlopen(f"{server}/login", data=data) as r:
         page = r.read().decode()
-    return html.unescape(re.search(r'<iframe id="widget" src="([^"]+)"', page).group(1)), page
+    return html.unescape(found(r'<iframe id="widget" src="([^"]+)"', page)), page
 
 
-def status_of(page):
-    return html.unescape(re.search(r'<p id="status">(.*)</p>', page).group(1))
+def status_of(page: str) -> str:
+    return html.unescape(found(r'<p id="status">(.*)</p>', page))
 
 
-def test_login_page(server):
+def test_login_page(server: str) -> None:
     code, page = get(server + "/")
     assert code == 200 and 'action="/login"' in page
 
 
-def test_signed_widget_verifies_once_then_is_replayed(server):
+def test_signed_widget_verifies_once_then_is_replayed(server: str) -> None:
     url, page = log_in(server, "a+b@example.com", "Alice")
     assert "orgId=org_123" in url and "email=a%2Bb%40example.com" in url and "user_hash=" in url
     assert "example-test-secret" not in page
@@ -58,24 +65,24 @@ def test_signed_widget_verifies_once_then_is_replayed(server):
     assert code == 403 and status_of(widget).startswith("rejected: Replayed: ")
 
 
-def test_tampered_email_is_a_mismatch(server):
+def test_tampered_email_is_a_mismatch(server: str) -> None:
     url, _ = log_in(server, "jane@example.com", "Jane")
     code, widget = get(url.replace("jane%40example.com", "john%40example.com"))
     assert code == 403 and status_of(widget).startswith("rejected: Mismatch: ")
 
 
-def test_identifier_hash_on_the_page_is_the_identifier_scheme(server):
+def test_identifier_hash_on_the_page_is_the_identifier_scheme(server: str) -> None:
     import hashlib
     import hmac
 
     _, page = log_in(server, "jane@example.com", "Jane")
-    shown = re.search(r'<code id="identifier-hash">([0-9a-f]{64})</code>', page).group(1)
+    shown = found(r'<code id="identifier-hash">([0-9a-f]{64})</code>', page)
     # The vendor snippet's way, for comparison.
     want = hmac.new(b"example-identifier-secret-0123456789", b"jane@example.com", hashlib.sha256).hexdigest()
     assert shown == want
 
 
-def test_bad_email_is_refused_with_a_message(server):
+def test_bad_email_is_refused_with_a_message(server: str) -> None:
     # A `+` lost to a space in a URL leaves a leading space: refused, not signed.
     data = urllib.parse.urlencode({"email": " b@example.com", "name": ""}).encode()
     with pytest.raises(urllib.error.HTTPError) as info:
@@ -84,7 +91,7 @@ def test_bad_email_is_refused_with_a_message(server):
     assert "email is malformed: it has leading or trailing whitespace" in info.value.read().decode()
 
 
-def test_one_secret_for_both_schemes_is_refused():
+def test_one_secret_for_both_schemes_is_refused() -> None:
     with pytest.raises(ValueError, match="different secrets"):
         backend.make_server(port=0, secret="example-test-secret-0123456789abcdef",
                             identifier_secret="example-test-secret-0123456789abcdef")

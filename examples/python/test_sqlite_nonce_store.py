@@ -7,9 +7,9 @@ import subprocess
 import sys
 import threading
 import time
+import typing
 
 import pytest
-
 import userhash
 from sqlite_nonce_store import SqliteNonceStore, now_ms
 
@@ -18,13 +18,13 @@ ORG = "org_123"
 HERE = pathlib.Path(__file__).parent
 
 
-def signed_url(nonce, timestamp_ms=None):
+def signed_url(nonce: str, timestamp_ms: typing.Optional[int] = None) -> str:
     signer = userhash.IdentitySigner(SECRET, ORG)
     identity = signer.sign_at("jane@example.com", now_ms() if timestamp_ms is None else timestamp_ms, nonce)
     return userhash.widget_url("https://widget.example.com/", identity)
 
 
-def test_the_verifier_uses_it_once_per_nonce(tmp_path):
+def test_the_verifier_uses_it_once_per_nonce(tmp_path: pathlib.Path) -> None:
     store = SqliteNonceStore(str(tmp_path / "nonces.db"))
     verifier = userhash.Verifier([SECRET], ORG, nonce_store=store)
     url = signed_url("sqlite-nonce-0001")
@@ -38,7 +38,7 @@ def test_the_verifier_uses_it_once_per_nonce(tmp_path):
     assert len(store) == 1
 
 
-def test_expired_rows_are_deleted(tmp_path):
+def test_expired_rows_are_deleted(tmp_path: pathlib.Path) -> None:
     store = SqliteNonceStore(str(tmp_path / "nonces.db"))
     assert store.check_and_insert(ORG, "short-lived-1", now_ms() + 50) is True
     assert store.check_and_insert(ORG, "short-lived-1", now_ms() + 50) is False
@@ -48,13 +48,13 @@ def test_expired_rows_are_deleted(tmp_path):
     assert store.check_and_insert(ORG, "short-lived-1", now_ms() + 50) is True, "its window passed: new again"
 
 
-def test_threads_racing_one_nonce_exactly_one_wins(tmp_path):
+def test_threads_racing_one_nonce_exactly_one_wins(tmp_path: pathlib.Path) -> None:
     verifier = userhash.Verifier([SECRET], ORG, nonce_store=SqliteNonceStore(str(tmp_path / "nonces.db")))
     url = signed_url("sqlite-race-0001")
     barrier = threading.Barrier(8)
-    results = []
+    results: typing.List[str] = []
 
-    def verify():
+    def verify() -> None:
         barrier.wait()
         try:
             verifier.verify_url(url)
@@ -70,7 +70,7 @@ def test_threads_racing_one_nonce_exactly_one_wins(tmp_path):
     assert sorted(results) == ["Replayed"] * 7 + ["accepted"]
 
 
-def test_a_database_error_fails_closed(tmp_path):
+def test_a_database_error_fails_closed(tmp_path: pathlib.Path) -> None:
     store = SqliteNonceStore(str(tmp_path / "nonces.db"), timeout=0.05)
     verifier = userhash.Verifier([SECRET], ORG, nonce_store=store)
     # Another process holds the write lock past the store's timeout.
@@ -78,6 +78,7 @@ def test_a_database_error_fails_closed(tmp_path):
         [sys.executable, "-c", LOCKER, str(tmp_path / "nonces.db")], stdout=subprocess.PIPE, stdin=subprocess.PIPE
     )
     try:
+        assert locker.stdout is not None  # stdout=PIPE
         assert locker.stdout.readline() == b"locked\n"
         with pytest.raises(userhash.UserHashError.StoreUnavailable) as info:
             verifier.verify_url(signed_url("sqlite-locked-01"))
@@ -97,7 +98,7 @@ db.execute("ROLLBACK")
 """
 
 
-def test_two_processes_accept_each_url_exactly_once(tmp_path):
+def test_two_processes_accept_each_url_exactly_once(tmp_path: pathlib.Path) -> None:
     db = tmp_path / "shared.db"
     SqliteNonceStore(str(db))  # the schema, before the race
     urls = [signed_url(f"sqlite-cross-{i:04}") for i in range(200)]
@@ -121,11 +122,13 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
     # so neither can do all the work alone. Within each half they race.
     for step in ("ready", "half"):
         for process in workers:
+            assert process.stdout is not None and process.stderr is not None  # PIPE
             assert process.stdout.readline() == f"{step}\n", process.stderr.read()
         for process in workers:
+            assert process.stdin is not None  # PIPE
             process.stdin.write("go\n")
             process.stdin.flush()
-    accepted = {}
+    accepted: typing.Dict[int, typing.List[int]] = {}
     for worker, process in enumerate(workers):
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
@@ -140,21 +143,21 @@ def test_two_processes_accept_each_url_exactly_once(tmp_path):
     assert {w[0] for w in accepted.values()} == {0, 1}, "both processes won some"
 
 
-def verify_all(db, urls_file, worker):
+def verify_all(db: str, urls_file: str, worker: int) -> None:
     """One process of the test above: its own verifier on the shared file,
     four threads, each URL in an order of its own."""
     urls = pathlib.Path(urls_file).read_text().splitlines()
     verifier = userhash.Verifier([SECRET], ORG, nonce_store=SqliteNonceStore(db))
-    results = {}
+    results: typing.Dict[int, str] = {}
 
-    def halfway():
+    def halfway() -> None:
         # Once all four threads are halfway (run by one of them).
         print("half", flush=True)
         assert sys.stdin.readline() == "go\n"
 
     barrier = threading.Barrier(4, action=halfway)
 
-    def run(thread):
+    def run(thread: int) -> None:
         order = [(k * 7 + worker * 53 + thread * 11) % len(urls) for k in range(len(urls))]
         mine = [i for i in order if i % 4 == thread]
         for step, i in enumerate(mine):

@@ -48,8 +48,8 @@ extern "C" {
 }
 
 const OPS: u8 = 26;
-/// Every status the header defines, `USERHASH_OK` to `USERHASH_TOO_LARGE`.
-const KNOWN: std::ops::RangeInclusive<c_int> = 0..=15;
+/// Every status the header defines, `USERHASH_OK` to `USERHASH_LIFETIME_TOO_LONG`.
+const KNOWN: std::ops::RangeInclusive<c_int> = 0..=20;
 const MAX_OPS: usize = 48;
 const FILL: u8 = 0xa5;
 
@@ -282,6 +282,11 @@ fn status_of(e: &Error) -> userhash_status {
         Error::StoreFull { .. } => USERHASH_STORE_FULL,
         Error::StoreUnavailable { .. } => USERHASH_STORE_UNAVAILABLE,
         Error::TooLarge { .. } => USERHASH_TOO_LARGE,
+        Error::UnknownKey { .. } => USERHASH_UNKNOWN_KEY,
+        Error::AlgorithmRefused { .. } => USERHASH_ALGORITHM_REFUSED,
+        Error::MissingClaim { .. } => USERHASH_MISSING_CLAIM,
+        Error::WrongAudience { .. } => USERHASH_WRONG_AUDIENCE,
+        Error::LifetimeTooLong { .. } => USERHASH_LIFETIME_TOO_LONG,
     }
 }
 

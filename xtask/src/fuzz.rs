@@ -123,17 +123,17 @@ fn fuzz(targets: &[&str], seconds: u64) -> Result<Vec<Run>, String> {
     std::thread::scope(|scope| {
         for _ in 0..parallel {
             scope.spawn(|| loop {
-                let Some(target) = queue.lock().unwrap().next() else { break };
+                let Some(target) = queue.lock().expect("no fuzz worker panics holding the queue").next() else { break };
                 let result = run_target(&binaries, &build_dir, target, seconds);
                 match &result {
                     Ok(run) => println!("fuzz: {run}"),
                     Err(e) => println!("fuzz: {target} FAILED: {e}"),
                 }
-                results.lock().unwrap().push((*target, result));
+                results.lock().expect("no fuzz worker panics holding the results").push((*target, result));
             });
         }
     });
-    let mut results = results.into_inner().unwrap();
+    let mut results = results.into_inner().expect("no fuzz worker panicked holding the results");
     results.sort_by_key(|(t, _)| targets.iter().position(|x| x == t));
     let mut runs = Vec::new();
     let mut failures = Vec::new();

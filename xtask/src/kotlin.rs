@@ -125,6 +125,39 @@ pub fn maven_tests(mut c: Command, reports: &Path) -> Result<Counts, String> {
     counts
 }
 
+/// `cargo xtask lint kotlin`: the binding and its tests compiled (Maven's
+/// `test-compile`, with the generated layer), any compiler warning an
+/// error. kotlin-maven-plugin 2.2 has no property for `-Werror` (only its
+/// `<args>` in the pom), so xtask reads the compiler's warnings from Maven's
+/// output, whatever the pom says: a `[WARNING]` that points into a `.kt` file.
+pub fn lint() -> Result<Counts, String> {
+    deps::ensure(KOTLIN_TOOLS)?;
+    let out = prepare(Profile::Debug)?;
+    let define = format!("-Duserhash.target={}", path_str(&out)?);
+    let mut build = mvn("bindings/kotlin", &[&define, "test-compile"]);
+    println!("$ mvn -B -f bindings/kotlin {define} test-compile");
+    let output = build.output().map_err(|e| format!("cannot run mvn: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    let warnings: Vec<&str> = stdout.lines().filter(|l| is_compiler_warning(l)).collect();
+    if !output.status.success() {
+        return Err(format!("`mvn test-compile` in bindings/kotlin failed ({})", output.status));
+    }
+    if !warnings.is_empty() {
+        return Err(format!("the Kotlin compiler warned {} time(s), first: {}", warnings.len(), warnings[0]));
+    }
+    Ok(Counts::ONE)
+}
+
+/// A Kotlin compiler warning as kotlin-maven-plugin logs it:
+/// `[WARNING] file:///.../UserHash.kt:12:9 Variable 'x' is never used`.
+fn is_compiler_warning(line: &str) -> bool {
+    line.strip_prefix("[WARNING] ").is_some_and(|rest| {
+        rest.split_whitespace().next().is_some_and(|place| place.contains(".kt:") || place.ends_with(".kt"))
+    })
+}
+
 /// Suite `kotlin`.
 pub fn suite() -> Result<Counts, String> {
     deps::ensure(KOTLIN_TOOLS)?;
@@ -217,4 +250,18 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let mut c = cmd("java", &all);
     c.env_remove("LD_LIBRARY_PATH");
     status(&mut c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_compiler_warning;
+
+    #[test]
+    fn reads_the_kotlin_compilers_warnings_from_mavens_output() {
+        assert!(is_compiler_warning(
+            "[WARNING] file:///w/bindings/kotlin/src/main/kotlin/dev/userhash/UserHash.kt:12:9 Variable 'x' is never used"
+        ));
+        assert!(!is_compiler_warning("[WARNING] Using platform encoding (UTF-8 actually) to copy filtered resources"));
+        assert!(!is_compiler_warning("[INFO] file:///w/UserHash.kt:1:1 compiled"));
+    }
 }

@@ -3,6 +3,8 @@
 //!
 //! - `cargo xtask test`: every test suite of every language, after installing
 //!   what is missing (this is the README's test command and what CI runs);
+//! - `cargo xtask lint`: formatters, linters and compilers' warnings as errors,
+//!   in every language (lint.rs; also the first suite of `test`);
 //! - `cargo xtask bench`, `bench-python`, `bench-c`, `bench-kotlin`, `bench-redis`,
 //!   `bench-timing`, `bench-swift`: the benchmarks behind BENCHMARKS.md;
 //! - `cargo xtask fuzz [SECONDS]`: every fuzz target of fuzz/ for SECONDS each;
@@ -26,6 +28,7 @@ mod files;
 mod fuzz;
 mod interop_jwt;
 mod kotlin;
+mod lint;
 mod python;
 mod run;
 mod suites;
@@ -49,7 +52,18 @@ struct Xtask {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run every test suite (or the named ones: vectors, rust, ffi-names, interop,
+    /// Check formatting and lints, every compiler's warnings as errors (or the
+    /// named checks only): rustfmt --check; clippy -D warnings on all targets and
+    /// features; mypy --strict and ruff on the Python package, its tests and
+    /// examples/python; the Kotlin binding and its tests with warnings as errors;
+    /// the Swift package, its tests and example with -warnings-as-errors
+    #[command(verbatim_doc_comment)]
+    Lint {
+        /// The checks to run (all by default): rustfmt, clippy, python, kotlin, swift
+        #[arg(value_name = "CHECK")]
+        checks: Vec<String>,
+    },
+    /// Run every test suite (or the named ones: lint, vectors, rust, ffi-names, interop,
     /// python, c, c-examples, fuzz, kotlin, swift, browser, dist), installing missing
     /// interpreters, libraries, the JDK, Maven, redis-server and Chromium with apt-get,
     /// and Rust nightly and cargo-fuzz (fuzz); without `swift` on PATH, on Debian as
@@ -156,6 +170,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let result = match Xtask::parse().command {
+        Command::Lint { checks } => lint::command(&checks),
         Command::Test { suites } => suites::test_all(&suites),
         Command::Bench => suites::bench(),
         Command::BenchPython => python::bench(),

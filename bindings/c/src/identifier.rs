@@ -78,6 +78,7 @@ pub unsafe extern "C" fn userhash_verify_identifier(
 /// then costs about 0.6 of `userhash_sign_identifier`'s (BENCHMARKS.md).
 /// Make it with `userhash_identifier_signer_new`, free it with
 /// `userhash_identifier_signer_free`; several threads may use one at once.
+#[derive(Debug)]
 pub struct userhash_identifier_signer {
     inner: IdentifierSigner,
 }

@@ -13,6 +13,7 @@ use crate::{userhash_param, userhash_str, OwnedText};
 /// `userhash_identity_signer_new`, free it with
 /// `userhash_identity_signer_free`. It holds no mutable state: one signer
 /// may be used by several threads at once.
+#[derive(Debug)]
 pub struct userhash_identity_signer {
     inner: IdentitySigner,
 }

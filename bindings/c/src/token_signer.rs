@@ -16,6 +16,7 @@ use crate::userhash_str;
 /// `userhash_token_signer_new_hs256` or `_new_ed25519`, free it with
 /// `userhash_token_signer_free`. It holds no mutable state: several threads
 /// may sign with one at once.
+#[derive(Debug)]
 pub struct userhash_token_signer {
     inner: TokenSigner,
 }

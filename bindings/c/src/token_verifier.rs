@@ -48,6 +48,13 @@ pub struct userhash_token_verifier {
     store: Arc<dyn NonceStore>,
 }
 
+// By hand: a `dyn NonceStore` has no `Debug` (the application's store need not).
+impl std::fmt::Debug for userhash_token_verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("userhash_token_verifier").field("inner", &self.inner).finish_non_exhaustive()
+    }
+}
+
 impl userhash_token_verifier {
     /// The verifier with `change` made to its options; unchanged if the core
     /// refuses the result.

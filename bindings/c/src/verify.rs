@@ -15,6 +15,7 @@ use crate::{userhash_param, userhash_str, OwnedText, USERHASH_MAX_ORG_ID_LEN};
 /// with `userhash_verifier_free`. Once configured, several threads may
 /// verify with it at once (the nonce store is shared and atomic); the `_set_`
 /// functions must not run while another thread uses it.
+#[derive(Debug)]
 pub struct userhash_verifier {
     inner: Verifier,
 }
@@ -210,9 +211,14 @@ struct CallbackStore {
     context: *mut c_void,
 }
 
-// The application promises (see `userhash_verifier_set_nonce_store`) that its
-// callback and context may be used from any thread that uses the verifier.
+// SAFETY: the only non-`Send` field is `context`, which the store never
+// reads; it passes it to `check`, and the application promises (the `# Safety`
+// of `userhash_verifier_set_nonce_store`) that `check` and `context` may be
+// used from any thread that uses the verifier.
 unsafe impl Send for CallbackStore {}
+// SAFETY: as for `Send`: the store holds no state of its own, and the
+// application promises that `check` may be called with `context` from several
+// threads at once (a verifier is shared between threads).
 unsafe impl Sync for CallbackStore {}
 
 impl NonceStore for CallbackStore {
@@ -227,6 +233,10 @@ impl NonceStore for CallbackStore {
         let (Ok(org), Ok(n)) = (CString::new(org_id), CString::new(nonce)) else {
             return Err(Error::StoreUnavailable { reason: "a NUL byte in the org id or nonce".into() });
         };
+        // SAFETY: `check` is not NULL (`callback_store` refused NULL) and is the
+        // application's `userhash_nonce_check_fn`, called as its contract says:
+        // with its own `context`, and each text as a pointer to `len` bytes
+        // followed by a NUL, which `org` and `n` own until the call returns.
         let answer = unsafe {
             (self.check)(self.context, org.as_ptr(), org_id.len(), n.as_ptr(), nonce.len(), expires_at_ms, now_ms)
         };

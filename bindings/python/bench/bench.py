@@ -170,7 +170,7 @@ def vendor_sign_only():
 # --- measuring ---------------------------------------------------------------------------------------------
 
 
-class runs:  # noqa: N801 - reads as a verb in the tables below
+class runs:  # lower case: reads as a verb in the tables below
     """An operation to time: REPEAT runs of N calls, in turns with the other rows of its table."""
 
     def __init__(self, fn, before=None, after=None):

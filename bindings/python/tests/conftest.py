@@ -10,7 +10,6 @@ import subprocess
 import time
 
 import pytest
-
 import userhash
 
 VECTORS = pathlib.Path(os.environ.get("USERHASH_VECTORS", pathlib.Path(__file__).parents[3] / "tests" / "vectors"))

@@ -8,7 +8,6 @@ import threading
 import traceback
 
 import pytest
-
 import userhash
 from conftest import plain
 
@@ -266,17 +265,17 @@ def test_sixteen_threads_racing_one_nonce_exactly_one_wins(store):
         results = []
         lock = threading.Lock()
 
-        def attempt():
-            barrier.wait()
+        def attempt():  # runs and is joined within this round
+            barrier.wait()  # noqa: B023
             try:
-                verifier.verify_url_at(url, T0)
+                verifier.verify_url_at(url, T0)  # noqa: B023
                 outcome = "accepted"
             except userhash.UserHashError.Replayed:
                 outcome = "Replayed"
             except Exception as e:  # noqa: BLE001 - anything else is a failure, recorded
                 outcome = repr(e)
-            with lock:
-                results.append(outcome)
+            with lock:  # noqa: B023
+                results.append(outcome)  # noqa: B023
 
         threads = [threading.Thread(target=attempt) for _ in range(16)]
         for t in threads:

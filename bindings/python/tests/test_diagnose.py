@@ -2,7 +2,6 @@
 The verdict and its causes are the generated `Diagnosis` and `Cause` enums."""
 
 import pytest
-
 import userhash
 from conftest import field_name, load, plain
 

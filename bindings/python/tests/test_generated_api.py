@@ -3,11 +3,11 @@ and range checks made in Rust, and IdentitySigner.widget_url (sign now and
 build the URL in one call) held to the free widget_url's rules."""
 
 import asyncio
+import pathlib
 import time
 import urllib.parse
 
 import pytest
-
 import userhash
 from conftest import field_name, load
 from userhash._native import userhash_ffi as ffi
@@ -132,7 +132,7 @@ def test_defaults_are_the_core_s_not_restated_in_python():
     assert (verifier.tolerance_ms(), verifier.max_url_len(), verifier.max_params()) == (
         plain.tolerance_ms(), plain.max_url_len(), plain.max_params(),
     )
-    source = (userhash.__file__ and open(userhash.__file__, encoding="utf-8").read())
+    source = (userhash.__file__ and pathlib.Path(userhash.__file__).read_text(encoding="utf-8"))
     for default in ("300000", "300_000", "65536", "65_536", "100000", "100_000", "userhash:nonce", "1000", "500",
                     "3600", "8192", "300 s", "30 s", "200"):
         assert default not in source, f"the package restates a default: {default}"

@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-
 import userhash
 
 SECRET = "whsec_store_guard_0123456789abcdef"

@@ -3,7 +3,6 @@
 import urllib.parse
 
 import pytest
-
 import userhash
 from conftest import field_name, load, plain
 

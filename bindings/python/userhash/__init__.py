@@ -175,7 +175,7 @@ def _message(self: BaseException) -> str:
 
 # uniffi 0.32 renders the exported Display of records, enums and objects as
 # __str__, but not of errors: str(e) would be the generated field list.
-setattr(UserHashError, "__str__", _message)
+UserHashError.__str__ = _message  # type: ignore[method-assign]  # deliberate: see above
 
 
 # --- text arguments --------------------------------------------------------------------------------
@@ -645,7 +645,7 @@ class _CheckedStore(NonceStore):
             # UserHashError (StoreFull, StoreUnavailable) reaches Rust as it
             # is; uniffi turns anything else into StoreUnavailable naming it.
             raise
-        except BaseException as interrupt:
+        except BaseException as interrupt:  # noqa: BLE001 - an interrupt is kept for the verifier to raise again
             number = _interrupts.keep(interrupt)
             reason = (
                 f"{self._name()}.check_and_insert was interrupted ({type(interrupt).__name__}; interrupt #{number})"

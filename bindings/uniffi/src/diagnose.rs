@@ -61,6 +61,7 @@ pub enum Cause {
 #[uniffi::export]
 impl Cause {
     /// The cause's name, the same in every binding (`PlusAsSpace`).
+    #[must_use]
     pub fn name(&self) -> String {
         userhash::Cause::from(self.clone()).name().to_owned()
     }
@@ -151,6 +152,7 @@ pub enum Diagnosis {
 #[uniffi::export]
 impl Diagnosis {
     /// `Matches`, `Explained` or `Unexplained`.
+    #[must_use]
     pub fn name(&self) -> String {
         userhash::Diagnosis::from(self.clone()).name().to_owned()
     }

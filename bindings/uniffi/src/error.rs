@@ -60,6 +60,7 @@ impl std::error::Error for UserHashError {}
 impl UserHashError {
     /// The variant's name as SPEC.md spells it (`Expired`), the same in every
     /// language: Swift has no name for an enum case of its own.
+    #[must_use]
     pub fn name(&self) -> String {
         Error::from(self.clone()).variant_name().to_owned()
     }
@@ -163,6 +164,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for UserHashError {
 /// uniffi 0.32 generates no `Display` for errors (Kotlin's `toString()` and
 /// Swift's `description` are generated from the exported `Display`).
 #[uniffi::export]
+#[must_use]
 pub fn error_message(error: UserHashError) -> String {
     error.to_string()
 }

@@ -52,6 +52,7 @@ pub fn org_id_of(url: &[u8]) -> Result<String> {
 
 /// The library's version, the same as the Rust crate's.
 #[uniffi::export]
+#[must_use]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
@@ -61,6 +62,7 @@ pub fn version() -> String {
 /// that peer suites (RFC 4231, Wycheproof) run through every binding. Sign
 /// users with `sign_identifier` or `IdentitySigner`, which check their inputs.
 #[uniffi::export]
+#[must_use]
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     userhash::mac::hmac_sha256(key, message).to_vec()
 }
@@ -68,6 +70,7 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
 /// Whether `tag` is the full 32-byte HMAC-SHA256 of `message` under `key`,
 /// compared in constant time. A truncated tag is never accepted.
 #[uniffi::export]
+#[must_use]
 pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
     userhash::mac::verify_hmac_sha256(key, message, tag)
 }

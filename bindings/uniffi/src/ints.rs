@@ -39,7 +39,10 @@ mod tests {
         let e = non_negative(-1, Field::ToleranceMs, "tolerance_ms").unwrap_err();
         assert_eq!(e.field(), Some(Field::ToleranceMs));
         assert!(e.to_string().contains("tolerance_ms is -1"), "{e}");
-        assert_eq!(count(i64::MAX, Field::MaxParams, "max_params").unwrap(), usize::MAX.min(i64::MAX as usize));
+        assert_eq!(
+            count(i64::MAX, Field::MaxParams, "max_params").unwrap(),
+            usize::try_from(i64::MAX).unwrap_or(usize::MAX)
+        );
         assert_eq!(signed(u64::MAX), i64::MAX);
         assert_eq!(signed_count(usize::MAX), i64::MAX);
     }

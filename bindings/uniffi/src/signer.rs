@@ -27,6 +27,7 @@ impl IdentitySigner {
     }
 
     /// The organization this signer signs for.
+    #[must_use]
     pub fn org_id(&self) -> String {
         self.0.org_id().to_owned()
     }
@@ -76,6 +77,7 @@ impl IdentifierSigner {
     }
 
     /// See `verify_identifier`: false for any mismatch or malformed input.
+    #[must_use]
     pub fn verify(&self, identifier: &[u8], hash: &[u8]) -> bool {
         match (std::str::from_utf8(identifier), std::str::from_utf8(hash)) {
             (Ok(identifier), Ok(hash)) => self.0.verify(identifier, hash),

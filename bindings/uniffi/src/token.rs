@@ -61,6 +61,7 @@ same_variants!(SecretForm, jwt::SecretForm, [Base64Text, DecodedBytes]);
 #[uniffi::export]
 impl Profile {
     /// `userhash`, `intercom`, `zendesk` or `drift`.
+    #[must_use]
     pub fn as_str(&self) -> String {
         jwt::Profile::from(*self).as_str().to_owned()
     }
@@ -75,6 +76,7 @@ impl fmt::Display for Profile {
 #[uniffi::export]
 impl Algorithm {
     /// `HS256` or `EdDSA`.
+    #[must_use]
     pub fn as_str(&self) -> String {
         jwt::Algorithm::from(*self).as_str().to_owned()
     }
@@ -219,6 +221,7 @@ impl TokenSigner {
     }
 
     /// The algorithm this signer's key fixes.
+    #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         self.0.algorithm().into()
     }
@@ -255,6 +258,7 @@ impl TokenKey {
     }
 
     /// The algorithm this key fixes.
+    #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         self.0.algorithm().into()
     }
@@ -338,6 +342,7 @@ impl TokenVerifier {
     /// Why a token is refused, now: the usual mistakes (a `Bearer ` prefix, a
     /// cut token, a secret's base64 text for its bytes, milliseconds for
     /// seconds, the wrong key for its `kid`).
+    #[must_use]
     pub fn diagnose(&self, token: String) -> TokenDiagnosis {
         self.0.diagnose(&token).into()
     }
@@ -372,6 +377,7 @@ pub enum TokenCause {
 #[uniffi::export]
 impl TokenCause {
     /// The cause's name, the same in every binding (`BearerPrefix`).
+    #[must_use]
     pub fn name(&self) -> String {
         jwt::TokenCause::from(self.clone()).name().to_owned()
     }
@@ -428,6 +434,7 @@ pub enum TokenDiagnosis {
 #[uniffi::export]
 impl TokenDiagnosis {
     /// `Valid`, `Explained` or `Unexplained`.
+    #[must_use]
     pub fn name(&self) -> String {
         match self {
             Self::Valid => "Valid",
@@ -490,26 +497,31 @@ impl Ed25519KeyPair {
         Ok(Arc::new(Self(jwt::Ed25519KeyPair::generate(kid.as_deref())?)))
     }
 
+    #[must_use]
     pub fn kid(&self) -> Option<String> {
         self.0.kid.clone()
     }
 
     /// The private key as PKCS#8 PEM: for the signer only.
+    #[must_use]
     pub fn private_pem(&self) -> String {
         self.0.private_pem.clone()
     }
 
     /// The private key as a JWK (RFC 8037): for the signer only.
+    #[must_use]
     pub fn private_jwk(&self) -> String {
         self.0.private_jwk.clone()
     }
 
     /// The public key as SPKI PEM.
+    #[must_use]
     pub fn public_pem(&self) -> String {
         self.0.public_pem.clone()
     }
 
     /// The public key as a JWK.
+    #[must_use]
     pub fn public_jwk(&self) -> String {
         self.0.public_jwk.clone()
     }

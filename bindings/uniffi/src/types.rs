@@ -40,6 +40,7 @@ pub enum Field {
 #[uniffi::export]
 impl Field {
     /// The field's name as SPEC.md spells it: `org_id`, `user_hash`, ...
+    #[must_use]
     pub fn as_str(&self) -> String {
         CoreField::from(*self).as_str().to_owned()
     }
@@ -108,6 +109,7 @@ pub enum Limit {
 #[uniffi::export]
 impl Limit {
     /// The setting's name: `max_url_len` or `max_params`.
+    #[must_use]
     pub fn as_str(&self) -> String {
         CoreLimit::from(*self).as_str().to_owned()
     }
@@ -141,6 +143,7 @@ pub enum SecretEdit {
 #[uniffi::export]
 impl SecretEdit {
     /// `trailing_newline`, ... as the test vectors spell it.
+    #[must_use]
     pub fn as_str(&self) -> String {
         CoreSecretEdit::from(*self).as_str().to_owned()
     }

@@ -54,21 +54,25 @@ impl Verifier {
     }
 
     /// The organization this verifier accepts.
+    #[must_use]
     pub fn org_id(&self) -> String {
         self.0.org_id().to_owned()
     }
 
     /// How far a timestamp may be from the verifier's clock, in ms.
+    #[must_use]
     pub fn tolerance_ms(&self) -> i64 {
         signed(self.0.tolerance_ms())
     }
 
     /// The longest URL this verifier reads, in bytes.
+    #[must_use]
     pub fn max_url_len(&self) -> i64 {
         signed_count(self.0.limits().max_url_len)
     }
 
     /// The most query parameters this verifier reads.
+    #[must_use]
     pub fn max_params(&self) -> i64 {
         signed_count(self.0.limits().max_params)
     }

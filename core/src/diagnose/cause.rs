@@ -30,6 +30,7 @@ impl SecretEdit {
     ];
 
     /// `trailing_newline`, ... (as the vectors spell it).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             SecretEdit::TrailingNewline => "trailing_newline",
@@ -87,6 +88,7 @@ pub enum Cause {
 
 impl Cause {
     /// The cause's name, the same in every binding (`PlusAsSpace`).
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Cause::Whitespace { .. } => "Whitespace",
@@ -104,6 +106,7 @@ impl Cause {
     }
 
     /// The input field the cause is about, where there is one.
+    #[must_use]
     pub fn field(&self) -> Option<Field> {
         match self {
             Cause::Whitespace { field, .. } | Cause::EmailCase { field, .. } | Cause::PlusAsSpace { field, .. } => {

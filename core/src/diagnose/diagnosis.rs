@@ -21,6 +21,7 @@ pub enum Diagnosis {
 
 impl Diagnosis {
     /// `Matches`, `Explained` or `Unexplained`.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Diagnosis::Matches => "Matches",
@@ -30,6 +31,7 @@ impl Diagnosis {
     }
 
     /// The causes found, main one first (empty unless `Explained`).
+    #[must_use]
     pub fn causes(&self) -> &[Cause] {
         match self {
             Diagnosis::Explained { causes } => causes,

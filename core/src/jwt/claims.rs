@@ -235,6 +235,9 @@ fn seconds(map: &Map<String, Value>, claim: &str) -> Result<Option<u64>> {
     };
     let secs = match (n.as_u64(), n.as_f64()) {
         (Some(v), _) => v,
+        // In range (checked here), so the cast only drops the fraction, which
+        // a NumericDate may have (RFC 7519 §2): it cannot wrap or lose a sign.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         (None, Some(f)) if (0.0..1e18).contains(&f) => f as u64,
         _ => return Err(bad(format!("`{claim}` is {n}: not a time (seconds since 1970)"))),
     };

@@ -51,6 +51,7 @@ pub enum TokenCause {
 
 impl TokenCause {
     /// The cause's name, the same in every binding.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             TokenCause::BearerPrefix => "BearerPrefix",
@@ -62,6 +63,7 @@ impl TokenCause {
     }
 
     /// The configured key the cause is about, where there is one.
+    #[must_use]
     pub fn key_index(&self) -> Option<usize> {
         match self {
             TokenCause::SecretEncoding { key_index, .. } | TokenCause::WrongKeyForKid { key_index, .. } => {
@@ -124,6 +126,7 @@ pub enum TokenDiagnosis {
 
 impl TokenDiagnosis {
     /// `Valid`, `Explained` or `Unexplained`.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             TokenDiagnosis::Valid => "Valid",
@@ -133,6 +136,7 @@ impl TokenDiagnosis {
     }
 
     /// The causes found, main one first (empty unless `Explained`).
+    #[must_use]
     pub fn causes(&self) -> &[TokenCause] {
         match self {
             TokenDiagnosis::Explained { causes } => causes,
@@ -171,6 +175,7 @@ impl fmt::Display for TokenDiagnosis {
 
 /// Why `verifier` refuses `token` at `now_ms`, or `Valid`. Nothing is
 /// recorded in the verifier's nonce store.
+#[must_use]
 pub fn diagnose_token(verifier: &TokenVerifier, token: &str, now_ms: u64) -> TokenDiagnosis {
     let mut causes = Vec::new();
     let mut token = token.trim();

@@ -31,6 +31,7 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// The `alg` header value: `HS256` or `EdDSA`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Algorithm::Hs256 => "HS256",

@@ -101,11 +101,13 @@ impl Ed25519PrivateKey {
     }
 
     /// Its public half.
+    #[must_use]
     pub fn public_key(&self) -> Ed25519PublicKey {
         Ed25519PublicKey(self.0.verifying_key())
     }
 
     /// PKCS#8 PEM (version 1, the form OpenSSL, Go, Node and Python read).
+    #[must_use]
     pub fn to_pem(&self) -> Zeroizing<String> {
         let bytes = KeypairBytes { secret_key: self.0.to_bytes(), public_key: None };
         bytes.to_pkcs8_pem(LF).expect("a 32-byte Ed25519 key always encodes")
@@ -184,11 +186,13 @@ impl Ed25519PublicKey {
         Ok(Ed25519PublicKey(jwk.x))
     }
 
+    #[must_use]
     pub fn as_bytes(&self) -> &[u8; 32] {
         self.0.as_bytes()
     }
 
     /// SPKI PEM.
+    #[must_use]
     pub fn to_pem(&self) -> String {
         self.0.to_public_key_pem(LF).expect("a 32-byte Ed25519 key always encodes")
     }
@@ -357,11 +361,13 @@ impl TokenKey {
         Ok(TokenKey { kid: kid.map(str::to_owned), material })
     }
 
+    #[must_use]
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
     }
 
     /// The one algorithm this key verifies.
+    #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         match self.material {
             KeyMaterial::Hs256 { .. } => Algorithm::Hs256,

@@ -36,6 +36,7 @@ impl Profile {
     pub const ALL: [Profile; 4] = [Profile::Userhash, Profile::Intercom, Profile::Zendesk, Profile::Drift];
 
     /// `userhash`, `intercom`, `zendesk` or `drift`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Profile::Userhash => "userhash",
@@ -46,6 +47,7 @@ impl Profile {
     }
 
     /// The claim that carries the user's id.
+    #[must_use]
     pub fn user_id_claim(self) -> &'static str {
         match self {
             Profile::Userhash | Profile::Drift => "sub",
@@ -55,17 +57,20 @@ impl Profile {
     }
 
     /// Whether the profile has an `email` claim.
+    #[must_use]
     pub fn has_email(self) -> bool {
         matches!(self, Profile::Userhash | Profile::Intercom | Profile::Zendesk)
     }
 
     /// Whether the profile has `name` and `email_verified` claims.
+    #[must_use]
     pub fn has_name(self) -> bool {
         self == Profile::Zendesk
     }
 
     /// Every claim the profile defines (its user id first). An extra claim
     /// may not reuse one.
+    #[must_use]
     pub fn claims(self) -> &'static [&'static str] {
         match self {
             Profile::Userhash => &["sub", "email", "org"],

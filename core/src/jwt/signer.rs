@@ -35,6 +35,7 @@ pub struct SignerOptions {
 }
 
 impl SignerOptions {
+    #[must_use]
     pub fn new(profile: Profile) -> Self {
         SignerOptions {
             profile,
@@ -95,6 +96,7 @@ impl TokenSigner {
         Ok(TokenSigner { key, options, header })
     }
 
+    #[must_use]
     pub fn algorithm(&self) -> Algorithm {
         match self.key {
             SigningKey::Hs256(_) => Algorithm::Hs256,
@@ -102,6 +104,7 @@ impl TokenSigner {
         }
     }
 
+    #[must_use]
     pub fn options(&self) -> &SignerOptions {
         &self.options
     }

@@ -68,6 +68,7 @@ pub struct VerifierOptions {
 }
 
 impl VerifierOptions {
+    #[must_use]
     pub fn new(profile: Profile) -> Self {
         VerifierOptions {
             profile,
@@ -151,10 +152,12 @@ impl TokenVerifier {
         self
     }
 
+    #[must_use]
     pub fn options(&self) -> &VerifierOptions {
         &self.options
     }
 
+    #[must_use]
     pub fn keys(&self) -> &[TokenKey] {
         &self.keys
     }
@@ -164,11 +167,13 @@ impl TokenVerifier {
     }
 
     /// Why this verifier refuses `token` now (see [`diagnose_token`](super::diagnose_token)).
+    #[must_use]
     pub fn diagnose(&self, token: &str) -> super::TokenDiagnosis {
         super::diagnose_token(self, token, now_ms())
     }
 
     /// Why this verifier refuses `token` at `now_ms`.
+    #[must_use]
     pub fn diagnose_at(&self, token: &str, now_ms: u64) -> super::TokenDiagnosis {
         super::diagnose_token(self, token, now_ms)
     }

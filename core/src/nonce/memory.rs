@@ -33,19 +33,23 @@ struct Entries {
 
 impl MemoryNonceStore {
     /// A store that holds at most `capacity` live nonces (0 refuses everything).
+    #[must_use]
     pub fn new(capacity: usize) -> Self {
         MemoryNonceStore { inner: Arc::new(Mutex::new(Entries::default())), capacity }
     }
 
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.capacity
     }
 
     /// Live entries (and any expired ones not yet swept by a later check).
+    #[must_use]
     pub fn len(&self) -> usize {
         self.lock().live.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

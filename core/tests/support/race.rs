@@ -1,6 +1,9 @@
 //! Threads released at once on the same call, for the tests that race one
 //! nonce (`#[path]` includes this file).
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Barrier;
 use std::thread;
 

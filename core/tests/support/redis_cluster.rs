@@ -10,6 +10,8 @@
 //! master's replication link (`cut_replication`) while clients still reach
 //! it: the replica then lags, as across a network partition.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::process::Command;

@@ -5,6 +5,8 @@
 //!
 //! Never mocked: the point of these tests is what a real Redis does.
 
+// Test code: a panic is the failure report (clippy.toml allows unwrap in #[test] functions only).
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::io::{Read, Write};

@@ -9,7 +9,7 @@ use super::{only_file, output, work_dir, Arch, Dist, ARCHES, GLIBC};
 use crate::deps::{self, Tool};
 use crate::files::{copy, file_name, fresh_dir, io};
 use crate::run::{cmd, path_str, root, status, target_dir, VERSION};
-use crate::{c, kotlin};
+use crate::{c, kotlin, swift};
 
 /// Makes every artifact in `target/dist/` (emptied first).
 pub(super) fn build() -> Result<Dist, String> {
@@ -32,7 +32,10 @@ pub(super) fn build() -> Result<Dist, String> {
     }
     let sdist = python_sdist(&tools, &dir, &version)?;
     let (jar, standalone_jar, pom, jar_build) = jar(&tools, &natives, &version, &dir)?;
-    let swift = swift_archive(&version, &dir)?;
+    let mut swift = Vec::new();
+    for arch in ARCHES {
+        swift.push(swift_archive(&tools, arch, &natives[0], &version, &dir)?);
+    }
     let dist = Dist { dir, version, wheels, sdist, jar, standalone_jar, pom, c_archives, swift, jar_build };
     checksums(&dist)?;
     Ok(dist)
@@ -206,42 +209,44 @@ fn jar(
     Ok((jar, standalone, pom, build))
 }
 
-/// The Swift source package as `userhash-swift-VERSION.tar.gz`, once
-/// `bindings/swift/Package.swift` exists: the package's files under git.
-///
-/// TODO(swift-dist): the package builds only with what `cargo xtask`
-/// generates into `bindings/swift/Generated/` (the uniffi Swift, its C header
-/// and module map; gitignored) and with `UserHashFFI.xcframework`, which only
-/// a Mac makes (`cargo xtask xcframework`). When the Swift binding lands,
-/// call its generator here on `natives[0]` and put `Generated/UserHash` and
-/// `Generated/UserHashFFI` into the archive, and document that the
-/// XCFramework comes from a Mac's CI. Until then the archive holds the
-/// package's tracked files only.
-fn swift_archive(version: &str, dist: &Path) -> Result<Option<PathBuf>, String> {
-    let package = root().join("bindings/swift");
-    if !package.join("Package.swift").is_file() {
-        println!("xtask dist: no bindings/swift/Package.swift yet, so no Swift archive (TODO(swift-dist))");
-        return Ok(None);
-    }
+/// The Swift package for `arch` as `userhash-swift-VERSION-linux-ARCH.tar.gz`:
+/// the package's files under git, the Swift and C header uniffi generates
+/// (from `shared_lib`, the wheel's library: the same metadata on every
+/// architecture) and `Generated/lib/libuserhash_ffi.a` built for `arch` with
+/// the wheel's linker and profile, so SwiftPM on Linux builds it with no
+/// Rust. Apple platforms need `UserHashFFI.xcframework`, which only a Mac
+/// makes (`cargo xtask xcframework`); it is not in this release.
+fn swift_archive(tools: &Tools, arch: &Arch, shared_lib: &Path, version: &str, dist: &Path) -> Result<PathBuf, String> {
+    status(&mut cross(
+        tools,
+        cmd("cargo", &["build", "--locked", "--release", "--target", arch.rust, "-p", "userhash-ffi", "--lib"]),
+    ))?;
     let top = format!("userhash-swift-{version}");
-    let stage = work_dir().join("swift");
+    let stage = work_dir().join("swift").join(arch.name);
     fresh_dir(&stage)?;
     let files = output(&mut cmd("git", &["ls-files", "-z", "--", "bindings/swift"]))?;
     let files: Vec<&str> = files.split('\0').filter(|f| !f.is_empty()).collect();
     if !files.contains(&"bindings/swift/Package.swift") {
-        return Err(
-            "bindings/swift/Package.swift is not under git; add the Swift package before making its archive".into()
-        );
+        return Err("bindings/swift/Package.swift is not under git; the Swift archive is made from git's files".into());
     }
+    let package = stage.join(&top);
     for file in files {
         let relative = Path::new(file).strip_prefix("bindings/swift").map_err(|e| e.to_string())?;
-        let to = stage.join(&top).join(relative);
+        let to = package.join(relative);
         io(&to, fs::create_dir_all(to.parent().expect("a file has a folder")))?;
         copy(&root().join(file), &to)?;
     }
-    let archive = dist.join(format!("{top}.tar.gz"));
+    // Like the C archive's: the symbols, not the standard library's debug information.
+    let stripped = stage.join("libuserhash_ffi.a");
+    status(&mut cmd(
+        path_str(&tools.objcopy)?,
+        &["--strip-debug", path_str(&arch.release_dir().join("libuserhash_ffi.a"))?, path_str(&stripped)?],
+    ))?;
+    swift::stage_release(shared_lib, &stripped, &package)?;
+    io(&stripped, fs::remove_file(&stripped))?;
+    let archive = dist.join(format!("{top}-linux-{}.tar.gz", arch.name));
     tar_gz(&archive, &stage, &top)?;
-    Ok(Some(archive))
+    Ok(archive)
 }
 
 /// `SHA256SUMS` in `sha256sum`'s format, over every artifact.

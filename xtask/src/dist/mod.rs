@@ -11,8 +11,10 @@
 //!   (`libuserhash.a`; `libuserhash.so.VERSION` with its SONAME link and the
 //!   plain name, as `install-c` lays them out) and a relocatable
 //!   `lib/pkgconfig/userhash.pc` (`prefix=${pcfiledir}/../..`);
-//! - `userhash-swift-VERSION.tar.gz` once `bindings/swift/Package.swift`
-//!   exists (see `build.rs`, `swift_archive`);
+//! - `userhash-swift-VERSION-linux-ARCH.tar.gz`: the Swift package with its
+//!   generated Swift, C header and module map, and the static library for
+//!   ARCH in `Generated/lib` (see `build.rs`, `swift_archive`); Apple
+//!   platforms take `UserHashFFI.xcframework` instead, which only a Mac makes;
 //! - `SHA256SUMS` over all of them (`sha256sum -c SHA256SUMS`).
 //!
 //! Why glibc 2.17 (manylinux2014): it is the oldest glibc Rust's standard
@@ -80,6 +82,7 @@ mod c_archives;
 mod jars;
 mod libraries;
 mod suite;
+mod swift_archives;
 mod toolchain;
 mod wheels;
 
@@ -156,7 +159,8 @@ struct Dist {
     pom: PathBuf,
     /// The C archive of each architecture, in [`ARCHES`]' order.
     c_archives: Vec<PathBuf>,
-    swift: Option<PathBuf>,
+    /// The Swift archive of each architecture, in [`ARCHES`]' order.
+    swift: Vec<PathBuf>,
     /// Maven's build folder of the JAR (JNA's jar is copied into `runtime/`).
     jar_build: PathBuf,
 }
@@ -166,7 +170,7 @@ impl Dist {
         let mut files: Vec<&Path> = self.wheels.iter().map(PathBuf::as_path).collect();
         files.extend([self.sdist.as_path(), &self.jar, &self.standalone_jar, &self.pom]);
         files.extend(self.c_archives.iter().map(PathBuf::as_path));
-        files.extend(self.swift.as_deref());
+        files.extend(self.swift.iter().map(PathBuf::as_path));
         files
     }
 }

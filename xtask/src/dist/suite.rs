@@ -8,6 +8,7 @@ use super::build::build;
 use super::c_archives::{c_aarch64, c_x86_64};
 use super::jars::jar_tests;
 use super::libraries::libraries;
+use super::swift_archives::{swift_libraries, swift_x86_64};
 use super::toolchain::tools;
 use super::wheels::{python_aarch64, python_x86_64, sdist_contents};
 use crate::deps::{self, Tool};
@@ -76,6 +77,11 @@ pub fn suite() -> Result<Counts, String> {
         }
         Err(e) => results.take("arm64 sysroot", Err(e)),
     }
+
+    results.take("Swift libraries", swift_libraries(&dist));
+    let step = Instant::now();
+    results.take("x86_64 Swift archive", swift_x86_64(&dist));
+    println!("dist: the Swift archive's tests took {:.0} s", step.elapsed().as_secs_f64());
 
     let step = Instant::now();
     results.take("JAR", jar_tests(&dist));

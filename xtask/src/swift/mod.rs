@@ -48,6 +48,7 @@ use crate::run::{cmd, root, status, Profile};
 use crate::suites::Outcome;
 
 pub use self::bench::bench;
+pub use self::package::stage_release;
 pub use self::xcframework::xcframework;
 
 /// The package, relative to the workspace root.
@@ -77,12 +78,48 @@ pub fn suite() -> Result<Outcome, String> {
     xctest::swift_test(&toolchain).map(Outcome::Ran)
 }
 
+/// `cargo xtask lint swift`: the package with its tests, and the example,
+/// built with `swiftc -warnings-as-errors` (the generated Swift included),
+/// where the suite would run them; skipped where it would be.
+pub fn lint() -> Result<Outcome, String> {
+    let toolchain = match toolchain()? {
+        Ok(t) => t,
+        Err(reason) => return Ok(Outcome::Skipped(reason)),
+    };
+    package::prepare_local(Profile::Debug)?;
+    let mut script = String::from("set -e");
+    for package in [PACKAGE, EXAMPLE] {
+        let dir = root().join(package);
+        script.push_str(&format!(
+            "; echo 'swift: building {package} with warnings as errors'; cd '{}'; \
+             swift build --build-tests -Xswiftc -warnings-as-errors",
+            crate::run::path_str(&dir)?
+        ));
+    }
+    status(&mut in_swift(&toolchain, &script)?)?;
+    Ok(Outcome::Ran(crate::run::Counts::ONE))
+}
+
 /// `cargo xtask swift-test`: the suite alone, saying what it did.
 pub fn test_command() -> Result<(), String> {
     match suite()? {
         Outcome::Ran(_) => Ok(()),
         Outcome::Skipped(reason) => Err(format!("the Swift suite cannot run here: {reason}")),
     }
+}
+
+/// `swift build` with warnings as errors and `swift test` in `package`, a
+/// package outside `bindings/swift` (dist's copy of the example, which
+/// depends on an unpacked release archive), its XCTest cases counted. Where
+/// Swift cannot run, the reason is an error: dist promises the archive works.
+pub fn test_package_at(package: &std::path::Path) -> Result<crate::run::Counts, String> {
+    let toolchain = toolchain()?.map_err(|reason| format!("cannot test the Swift archive: {reason}"))?;
+    let script = format!(
+        "exec 2>&1; set -e; cd '{}'; swift build --build-tests -Xswiftc -warnings-as-errors; \
+         swift test --skip-build --disable-swift-testing",
+        crate::run::path_str(package)?
+    );
+    xctest::counted(&mut in_swift(&toolchain, &script)?)
 }
 
 /// `swift` on PATH, else the Debian root (made now if missing), else why

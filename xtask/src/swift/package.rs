@@ -104,6 +104,26 @@ pub(super) fn prepare_local(profile: Profile) -> Result<(), String> {
     Ok(())
 }
 
+/// The generated parts of a release archive of the package, in `package`
+/// (a copy of the package's tracked files): the Swift from `shared_lib`'s
+/// metadata, the C header and module map, and `static_lib` as
+/// `Generated/lib/libuserhash_ffi.a`, the layout `prepare_local` makes, so
+/// the archive's Package.swift links it the same way.
+pub fn stage_release(shared_lib: &Path, static_lib: &Path, package: &Path) -> Result<(), String> {
+    let out = target_dir().join("swift").join("generated-release");
+    generate(shared_lib, &out)?;
+    let swift_dir = package.join("Sources").join("UserHash").join("Generated");
+    let ffi_dir = package.join("Generated").join("UserHashFFI");
+    let lib_dir = package.join("Generated").join("lib");
+    for dir in [&swift_dir, &ffi_dir, &lib_dir] {
+        io(dir, fs::create_dir_all(dir))?;
+    }
+    crate::files::copy(&out.join("UserHash.swift"), &swift_dir.join("UserHash.swift"))?;
+    crate::files::copy(&out.join("UserHashFFI.h"), &ffi_dir.join("UserHashFFI.h"))?;
+    crate::files::copy(&out.join("UserHashFFI.modulemap"), &ffi_dir.join("module.modulemap"))?;
+    crate::files::copy(static_lib, &lib_dir.join("libuserhash_ffi.a"))
+}
+
 /// A Swift file that changes whenever the static library does. SwiftPM does
 /// not track a library named by `-l`: its link step has no such input, so a
 /// test binary already linked would keep running the library it was first

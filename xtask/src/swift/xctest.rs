@@ -21,14 +21,14 @@ pub(super) fn swift_test(toolchain: &Toolchain) -> Result<Counts, String> {
         ));
     }
     let start = Instant::now();
-    let counts = xctest_counted(&mut in_swift(toolchain, &script)?);
+    let counts = counted(&mut in_swift(toolchain, &script)?);
     println!("swift: build and test took {:.1}s", start.elapsed().as_secs_f64());
     counts
 }
 
 /// Runs `c`, streaming its output, and counts XCTest's `Test Case '...'
 /// passed|failed|skipped` lines: a skipped case, or none at all, fails.
-fn xctest_counted(c: &mut Command) -> Result<Counts, String> {
+pub(super) fn counted(c: &mut Command) -> Result<Counts, String> {
     let mut child = c.stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot start swift: {e}"))?;
     let stdout = child.stdout.take().expect("piped");
     let (mut counts, mut skipped) = (Counts::default(), 0u64);

@@ -76,7 +76,7 @@ impl Check {
         let mut pipe = redis::pipe();
         pipe.cmd("SET").arg(&self.key).arg(1).arg("NX").arg("PX").arg(self.ttl_ms);
         if let Some(wait) = self.wait {
-            pipe.cmd("WAIT").arg(wait.replicas).arg(wait.timeout.as_millis().max(1) as u64);
+            pipe.cmd("WAIT").arg(wait.replicas).arg(u64::try_from(wait.timeout.as_millis()).unwrap_or(u64::MAX).max(1));
         }
         pipe.cmd("ECHO").arg(&self.token);
         pipe

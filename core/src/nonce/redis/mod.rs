@@ -255,6 +255,7 @@ impl RedisNonceStore {
     /// (`redis+unix:///path?pass=PASSWORD`). For callers that must keep
     /// passwords out of a command line (the CLI); false for a URL that does
     /// not parse.
+    #[must_use]
     pub fn url_has_password(url: &str) -> bool {
         url.into_connection_info().is_ok_and(|info| info.redis_settings().password().is_some_and(|p| !p.is_empty()))
     }

@@ -77,6 +77,7 @@ impl RedisOptions {
 
     /// The longest wait for a new connection, TLS handshake and
     /// authentication included (default 1 s).
+    #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -85,6 +86,7 @@ impl RedisOptions {
     /// The longest wait for Redis to take a command and answer it (default
     /// 500 ms). With [`Self::wait_for_replicas`], a check waits at most this
     /// plus the `WAIT` timeout.
+    #[must_use]
     pub fn command_timeout(mut self, timeout: Duration) -> Self {
         self.command_timeout = timeout;
         self
@@ -122,6 +124,7 @@ impl RedisOptions {
     /// refuses the request with `StoreUnavailable`. 0 (the default) does not
     /// wait: a nonce is accepted once its master has it. What each setting
     /// guarantees is in the [`nonce`](crate::nonce) module's docs.
+    #[must_use]
     pub fn wait_for_replicas(mut self, replicas: u32, timeout: Duration) -> Self {
         self.wait_replicas = replicas;
         self.wait_timeout = timeout;
@@ -129,11 +132,13 @@ impl RedisOptions {
     }
 
     /// The replicas each nonce must reach before it is accepted (0: none).
+    #[must_use]
     pub fn wait_replicas(&self) -> u32 {
         self.wait_replicas
     }
 
     /// How long a check waits for them.
+    #[must_use]
     pub fn wait_timeout(&self) -> Duration {
         self.wait_timeout
     }

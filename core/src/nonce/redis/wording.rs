@@ -165,9 +165,11 @@ fn tls_failure(e: &RedisError) -> Option<String> {
     match found {
         Some(Tls::InvalidCertificate(c)) => certificate(&c),
         Some(Tls::AlertReceived(alert)) => Some(handshake_refused(&format!("{alert:?}"))),
-        Some(Tls::InvalidMessage(_) | Tls::InappropriateMessage { .. } | Tls::InappropriateHandshakeMessage { .. }) => {
-            Some(format!("the server did not answer in TLS ({}); is this a plain-text Redis port?", found.unwrap()))
-        }
+        Some(
+            not_tls @ (Tls::InvalidMessage(_)
+            | Tls::InappropriateMessage { .. }
+            | Tls::InappropriateHandshakeMessage { .. }),
+        ) => Some(format!("the server did not answer in TLS ({not_tls}); is this a plain-text Redis port?")),
         Some(other) => Some(format!("{other}")),
         None if text.contains("UnknownIssuer") => Some(unknown_ca()),
         None if text.contains("NotValidForName") || text.contains("not valid for name") => Some(name_mismatch(&text)),
