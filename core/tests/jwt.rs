@@ -335,3 +335,24 @@ fn options_are_checked_where_they_are_given() {
     let verifier = TokenVerifier::new(Vec::<TokenKey>::new(), verifier_options());
     assert!(matches!(verifier, Err(Error::Malformed { field: Field::Key, .. })));
 }
+
+/// A refusal names the part and says what is wrong with it in one sentence:
+/// "its header is not a JSON object", never "its header it is not ...".
+#[test]
+fn refusals_of_a_parts_encoding_read_as_one_sentence() {
+    let verifier = TokenVerifier::new(vec![TokenKey::hs256(SECRET, None).unwrap()], verifier_options()).unwrap();
+    let deep = format!("{{\"alg\":\"HS256\",\"x\":{}{}}}", "[".repeat(500), "]".repeat(500));
+    let cases = [
+        (hs256_raw(SECRET.as_bytes(), &deep, &payload()), "its header is not a JSON object"),
+        (hs256_raw(SECRET.as_bytes(), r#"["HS256"]"#, &payload()), "its header is JSON but not an object"),
+        (format!("eyJhbGciOiJIUzI1NiJ9.e30=.{}", b64(&[0; 32])), "its payload is not base64url without padding"),
+    ];
+    for (token, says) in cases {
+        let message = verifier.verify_at(&token, NOW_MS).unwrap_err().to_string();
+        assert!(message.contains(says), "{message}");
+        assert!(!message.contains(" it is "), "{message}");
+    }
+    let keys = TokenKey::parse_public("{\"kty\":", None).unwrap_err().to_string();
+    assert!(keys.contains("the JWK is not a JSON object") || keys.contains("is not"), "{keys}");
+    assert!(!keys.contains(" it is "), "{keys}");
+}

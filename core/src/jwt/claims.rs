@@ -182,7 +182,7 @@ fn not_in_profile(profile: Profile, claim: &str) -> Error {
 
 /// The caller's extra claims: one JSON object, none of them the signer's own.
 fn extra_claims(profile: Profile, text: &str) -> Result<Map<String, Value>> {
-    let map = json_object(text.as_bytes()).map_err(|why| bad(format!("the extra claims: {why}")))?;
+    let map = json_object(text.as_bytes()).map_err(|why| bad(format!("the extra claims {why}")))?;
     for name in map.keys() {
         if REGISTERED_CLAIMS.contains(&name.as_str()) || profile.claims().contains(&name.as_str()) {
             return Err(bad(format!(

@@ -35,7 +35,7 @@ pub(crate) fn b64_decode(text: &str) -> Result<Vec<u8>, String> {
             }
             base64::DecodeError::InvalidPadding => "padding".to_owned(),
         };
-        format!("it is not base64url without padding: {why}")
+        format!("is not base64url without padding: {why}")
     })
 }
 
@@ -44,8 +44,8 @@ pub(crate) fn b64_decode(text: &str) -> Result<Vec<u8>, String> {
 pub(crate) fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     match serde_json::from_slice::<StrictValue>(bytes) {
         Ok(StrictValue(Value::Object(map))) => Ok(map),
-        Ok(_) => Err("it is JSON but not an object".to_owned()),
-        Err(e) => Err(format!("it is not a JSON object ({e})")),
+        Ok(_) => Err("is JSON but not an object".to_owned()),
+        Err(e) => Err(format!("is not a JSON object ({e})")),
     }
 }
 
