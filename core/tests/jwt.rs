@@ -353,6 +353,6 @@ fn refusals_of_a_parts_encoding_read_as_one_sentence() {
         assert!(!message.contains(" it is "), "{message}");
     }
     let keys = TokenKey::parse_public("{\"kty\":", None).unwrap_err().to_string();
-    assert!(keys.contains("the JWK is not a JSON object") || keys.contains("is not"), "{keys}");
+    assert!(keys.contains("the JWK is not a JSON object"), "{keys}");
     assert!(!keys.contains(" it is "), "{keys}");
 }
