@@ -611,6 +611,33 @@ class _Interrupts:
 _INTERRUPTED = re.compile(r"; interrupt #([0-9]+)\)\Z")
 _interrupts = _Interrupts()
 
+_R = typing.TypeVar("_R")
+
+
+def _store_checked(call: typing.Callable[..., _R], *args: object) -> _R:
+    """``call(*args)``, a verification that may ask a store; when Rust
+    refused it because a store written in Python was interrupted, the
+    interrupt is raised instead of the refusal (from outside the except
+    block, so the refusal is not its ``__context__``)."""
+    try:
+        return call(*args)
+    except _StoreUnavailable as refusal:
+        interrupt = _interrupts.take(refusal)
+        if interrupt is None:
+            raise
+    raise interrupt
+
+
+async def _store_checked_async(call: typing.Callable[..., typing.Awaitable[_R]], *args: object) -> _R:
+    """``_store_checked`` for an awaited verification."""
+    try:
+        return await call(*args)
+    except _StoreUnavailable as refusal:
+        interrupt = _interrupts.take(refusal)
+        if interrupt is None:
+            raise
+    raise interrupt
+
 
 class _CheckedStore(NonceStore):
     """What Rust calls for a store written in Python.
@@ -701,47 +728,22 @@ class Verifier(_ffi.Verifier):
     def verify_url(self, url: Text) -> VerifiedIdentity:
         """Verifies a widget URL (or its query string) now. Raises a
         ``UserHashError`` subclass naming the first check that failed."""
-        try:
-            return _verify_url(self, url if type(url) is bytes else _request_bytes(url, "url"))
-        except _StoreUnavailable as refusal:
-            interrupt = _interrupts.take(refusal)
-            if interrupt is None:
-                raise
-        # Raised from outside the except block, so the refusal is not its __context__.
-        raise interrupt
+        return _store_checked(_verify_url, self, url if type(url) is bytes else _request_bytes(url, "url"))
 
     def verify_url_at(self, url: Text, now_ms: int) -> VerifiedIdentity:
         """Verifies a widget URL as if the time were ``now_ms`` (Unix ms)."""
-        try:
-            return _verify_url_at(self, url if type(url) is bytes else _request_bytes(url, "url"), now_ms)
-        except _StoreUnavailable as refusal:
-            interrupt = _interrupts.take(refusal)
-            if interrupt is None:
-                raise
-        raise interrupt
+        return _store_checked(_verify_url_at, self, url if type(url) is bytes else _request_bytes(url, "url"), now_ms)
 
     async def verify_url_async(self, url: str) -> VerifiedIdentity:
         """``verify_url``, awaited: the nonce store's round trip never blocks
         the event loop (the Redis store's checks share one multiplexed
         connection; a store written in Python runs on a thread of tokio's
         blocking pool). Takes ``str``, as the generated method does."""
-        try:
-            return await _verify_url_async(self, _url_text(self, url))
-        except _StoreUnavailable as refusal:
-            interrupt = _interrupts.take(refusal)
-            if interrupt is None:
-                raise
-        raise interrupt
+        return await _store_checked_async(_verify_url_async, self, _url_text(self, url))
 
     async def verify_url_at_async(self, url: str, now_ms: int) -> VerifiedIdentity:
         """``verify_url_at``, awaited."""
-        try:
-            return await _verify_url_at_async(self, _url_text(self, url), now_ms)
-        except _StoreUnavailable as refusal:
-            interrupt = _interrupts.take(refusal)
-            if interrupt is None:
-                raise
-        raise interrupt
+        return await _store_checked_async(_verify_url_at_async, self, _url_text(self, url), now_ms)
 
 
 def _url_text(verifier: _ffi.Verifier, url: object) -> str:
@@ -913,23 +915,13 @@ class TokenVerifier(_ffi.TokenVerifier):
     def verify(self, token: Text) -> VerifiedToken:
         """Verifies a token now. Raises a ``UserHashError`` subclass naming
         the first check that failed."""
-        try:
-            return _token_verify(self, token if type(token) is bytes else _request_bytes(token, "token"))
-        except _StoreUnavailable as refusal:
-            interrupt = _interrupts.take(refusal)
-            if interrupt is None:
-                raise
-        raise interrupt
+        return _store_checked(_token_verify, self, token if type(token) is bytes else _request_bytes(token, "token"))
 
     def verify_at(self, token: Text, now_ms: int) -> VerifiedToken:
         """Verifies a token as if the clock read ``now_ms`` (Unix ms)."""
-        try:
-            return _token_verify_at(self, token if type(token) is bytes else _request_bytes(token, "token"), now_ms)
-        except _StoreUnavailable as refusal:
-            interrupt = _interrupts.take(refusal)
-            if interrupt is None:
-                raise
-        raise interrupt
+        return _store_checked(
+            _token_verify_at, self, token if type(token) is bytes else _request_bytes(token, "token"), now_ms
+        )
 
     def diagnose(self, token: str) -> TokenDiagnosis:
         """Why a token is refused, now (``TokenDiagnosis``); records nothing."""
