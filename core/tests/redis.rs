@@ -17,6 +17,8 @@ mod race;
 mod redis_server;
 #[path = "support/stray_reply_proxy.rs"]
 mod stray_reply_proxy;
+#[path = "support/workers.rs"]
+mod workers;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -451,30 +453,7 @@ fn four_processes_accept_each_url_exactly_once() {
                 .unwrap()
         })
         .collect();
-    let mut accepted_by: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut replayed = 0;
-    for (worker, child) in children.into_iter().enumerate() {
-        let out = child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "worker {worker}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        let results: Vec<(usize, &str)> = stdout
-            .lines()
-            // libtest's `test four_processes_... ... ` has no newline before the first one.
-            .filter_map(|l| l.split_once("RESULT ").map(|(_, result)| result))
-            .map(|l| {
-                let (i, what) = l.split_once(' ').unwrap();
-                (i.parse().unwrap(), what)
-            })
-            .collect();
-        assert_eq!(results.len(), URLS, "worker {worker} verified every URL: {stdout}");
-        for (i, what) in results {
-            match what {
-                "accepted" => accepted_by.entry(i).or_default().push(worker),
-                "Replayed" => replayed += 1,
-                other => panic!("worker {worker}, URL {i}: {other}"),
-            }
-        }
-    }
+    let (accepted_by, replayed) = workers::tally(children, URLS);
     let _ = std::fs::remove_file(&file);
     let total: usize = accepted_by.values().map(Vec::len).sum();
     assert_eq!(total, URLS, "accepted {total} times in all");

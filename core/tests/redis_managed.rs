@@ -22,6 +22,8 @@ mod redis_server;
 mod stray_reply_proxy;
 #[path = "support/tls_certs.rs"]
 mod tls_certs;
+#[path = "support/workers.rs"]
+mod workers;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -343,29 +345,7 @@ fn cluster_four_processes_accept_each_url_exactly_once() {
                 .unwrap()
         })
         .collect();
-    let mut accepted_by: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut replayed = 0;
-    for (worker, child) in children.into_iter().enumerate() {
-        let out = child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "worker {worker}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        let results: Vec<(usize, &str)> = stdout
-            .lines()
-            .filter_map(|l| l.split_once("RESULT ").map(|(_, r)| r))
-            .map(|l| {
-                let (i, what) = l.split_once(' ').unwrap();
-                (i.parse().unwrap(), what)
-            })
-            .collect();
-        assert_eq!(results.len(), CLUSTER_URLS, "worker {worker} verified every URL");
-        for (i, what) in results {
-            match what {
-                "accepted" => accepted_by.entry(i).or_default().push(worker),
-                "Replayed" => replayed += 1,
-                other => panic!("worker {worker}, URL {i}: {other}"),
-            }
-        }
-    }
+    let (accepted_by, replayed) = workers::tally(children, CLUSTER_URLS);
     let _ = std::fs::remove_file(&file);
     assert_eq!(accepted_by.len(), CLUSTER_URLS, "every URL accepted");
     assert!(accepted_by.values().all(|w| w.len() == 1), "none accepted twice");
